@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point of the `anthology` command. The sources are TypeScript and run
+// through tsx's loader, so there is no separate compile step to forget.
+import { register } from 'tsx/esm/api';
+register();
+const { main } = await import('../src/cli.ts');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,65 @@
+/**
+ * Local files that articles use: resolved strictly inside the articles folder
+ * (symbolic links included), hashed, and given content-hashed output names.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Asset } from '../types.ts';
+
+export const MEDIA_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+  '.avif': 'image/avif',
+};
+
+export type Resolution =
+  | { ok: true; file: string }
+  | { ok: false; reason: 'outside' | 'missing' | 'not-a-file' | 'unsupported'; file: string };
+
+/** True when `file` is `root` or lies below it. */
+export function isInside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * Resolves a reference written in an article (already URL-decoded) to a file
+ * inside `root`. Absolute paths, `..` escapes and symbolic links that lead
+ * outside are refused before anything is read.
+ */
+export async function resolveLocal(root: string, fromFile: string, ref: string): Promise<Resolution> {
+  const file = path.resolve(path.dirname(fromFile), ref);
+  if (path.isAbsolute(ref) || !isInside(root, file)) return { ok: false, reason: 'outside', file };
+  let real: string;
+  try {
+    real = await realpath(file);
+  } catch {
+    return { ok: false, reason: 'missing', file };
+  }
+  if (!isInside(await realpath(root), real)) return { ok: false, reason: 'outside', file };
+  if (!(await stat(real)).isFile()) return { ok: false, reason: 'not-a-file', file };
+  return { ok: true, file: real };
+}
+
+export async function hashAsset(file: string): Promise<Asset> {
+  const bytes = await readFile(file);
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const ext = path.extname(file).toLowerCase();
+  const stem = path
+    .basename(file, path.extname(file))
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48) || 'file';
+  return {
+    source: file,
+    name: `images/${stem}-${hash.slice(0, 10)}${ext}`,
+    mediaType: MEDIA_TYPES[ext] ?? 'application/octet-stream',
+    hash,
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * The build: config and articles become a Book, each requested output writes
+ * into a staging folder, and the staging folder replaces the output folder
+ * only when every output succeeded. A failed or interrupted build leaves the
+ * previous output exactly as it was.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BookConfig, loadConfig } from './config.ts';
+import { loadBook } from './content/load.ts';
+import { BuildError, Diagnostics } from './diagnostics.ts';
+import { writeSite } from './outputs/site.ts';
+import type { OutputContext, OutputFile } from './outputs/types.ts';
+import { type Progress, silentProgress } from './progress.ts';
+import { loadTemplates } from './templates.ts';
+import type { Book } from './types.ts';
+
+export type Format = 'html' | 'pdf' | 'epub';
+export const FORMATS: readonly Format[] = ['html', 'pdf', 'epub'];
+
+export interface BuildOptions {
+  /** Folder that relative paths are resolved against (default: `process.cwd()`). */
+  cwd?: string;
+  /** Articles folder; default: the config's `articles`, relative to the config file. */
+  articles?: string;
+  /** Output folder; default: the config's `output.dir`. */
+  out?: string;
+  /** Book config file; default: `book.config.yaml` in `cwd`, if there is one. */
+  config?: string;
+  /** Outputs to build; default: the config's `output.formats`. */
+  formats?: readonly Format[];
+  drafts?: boolean;
+  /** Treat warnings as errors. */
+  strict?: boolean;
+  /** Templates folder; default: `templates/` in `cwd`, else the one shipped with the tool. */
+  templates?: string;
+  progress?: Progress;
+  signal?: AbortSignal;
+  /** Warnings of one rule listed before the rest are summarised (default: all). */
+  warningLimit?: number;
+}
+
+export interface StageTiming {
+  stage: string;
+  ms: number;
+}
+
+export interface BuildResult {
+  ok: boolean;
+  diagnostics: Diagnostics;
+  /** Absolute path of the output folder (written only when `ok`). */
+  outDir?: string;
+  files: OutputFile[];
+  timings: StageTiming[];
+  book?: Book;
+}
+
+/** An output: writes its files into `ctx.outDir` and lists them. */
+export type Output = (ctx: OutputContext) => Promise<OutputFile[]>;
+
+/**
+ * Outputs by format, in the order they run. The site runs last so that it
+ * links only to downloads that really were written.
+ */
+const OUTPUTS: Partial<Record<Format, () => Promise<Output>>> = {
+  html: async () => writeSite,
+};
+
+export const TOOL_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function build(options: BuildOptions = {}): Promise<BuildResult> {
+  const cwd = path.resolve(options.cwd ?? process.cwd());
+  const progress = options.progress ?? silentProgress;
+  const diagnostics = new Diagnostics({ perRuleLimit: options.warningLimit });
+  const timings: StageTiming[] = [];
+  const timed = async <T>(stage: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings.push({ stage, ms: performance.now() - t0 });
+    }
+  };
+  const fail = (book?: Book): BuildResult => ({ ok: false, diagnostics, files: [], timings, book });
+
+  const { config: loaded, diagnostics: configProblems } = await loadConfig(cwd, options.config);
+  for (const d of configProblems) diagnostics.add(d);
+  if (!loaded) return fail();
+  const config: BookConfig = loaded;
+  const root = path.resolve(options.articles ? cwd : config.base, options.articles ?? config.articles);
+  const outDir = path.resolve(options.out ? cwd : config.base, options.out ?? config.output.dir);
+  const formats = FORMATS.filter((f) => (options.formats ?? config.output.formats).includes(f));
+
+  progress.start('parse');
+  const book = await timed('parse', () =>
+    loadBook({ config, root, drafts: options.drafts, diagnostics, onArticle: (done, total) => progress.tick('parse', done, total) }),
+  );
+  progress.end('parse', book ? `${book.articles.length} articles` : undefined);
+  if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
+  if (!book || diagnostics.hasErrors()) return fail(book);
+  if (isInsideOrSame(outDir, root) || isInsideOrSame(root, outDir)) {
+    diagnostics.error('out-dir', `The output folder ${outDir} and the articles folder ${root} must not contain each other: the build replaces the output folder whole`);
+    return fail(book);
+  }
+
+  const templatesDir = options.templates ? path.resolve(cwd, options.templates) : (await isDir(path.join(cwd, 'templates'))) ? path.join(cwd, 'templates') : path.join(TOOL_ROOT, 'templates');
+  const templates = await loadTemplates(templatesDir);
+
+  const staging = `${outDir}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const files = new Map<string, OutputFile>();
+  const cleanup = () => rm(staging, { recursive: true, force: true });
+  try {
+    await mkdir(path.dirname(outDir), { recursive: true });
+    await mkdir(staging);
+    for (const format of ['pdf', 'epub', 'html'] as const) {
+      if (!formats.includes(format)) continue;
+      options.signal?.throwIfAborted();
+      const load = OUTPUTS[format];
+      if (!load) {
+        diagnostics.warn('format-unavailable', `The ${format} output is not available in this version; skipped`);
+        continue;
+      }
+      const output = await load();
+      const written = await timed(format, () =>
+        output({ book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal }),
+      );
+      for (const f of written) files.set(f.path, f);
+      if (diagnostics.hasErrors()) break;
+    }
+    if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
+    if (diagnostics.hasErrors()) {
+      await cleanup();
+      return fail(book);
+    }
+    await timed('finish', () => swapIntoPlace(staging, outDir));
+  } catch (error) {
+    await cleanup();
+    if (error instanceof BuildError) for (const d of error.diagnostics) diagnostics.add(d);
+    else if ((error as Error).name === 'AbortError') diagnostics.error('interrupted', 'The build was interrupted; the output folder was left as it was');
+    else diagnostics.error('internal', `Unexpected failure: ${(error as Error).stack ?? String(error)}`);
+    return fail(book);
+  }
+  return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book };
+}
+
+/** Replaces `outDir` by `staging` with two renames, so readers never see half a build. */
+async function swapIntoPlace(staging: string, outDir: string): Promise<void> {
+  const old = `${outDir}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+  let moved = false;
+  try {
+    await rename(outDir, old);
+    moved = true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  try {
+    await rename(staging, outDir);
+  } catch (error) {
+    if (moved) await rename(old, outDir);
+    throw error;
+  }
+  if (moved) await rm(old, { recursive: true, force: true });
+}
+
+function isInsideOrSame(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+async function isDir(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}

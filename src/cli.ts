@@ -1,0 +1,178 @@
+/**
+ * The `anthology` command: parses arguments, calls `build()`, prints
+ * problems, progress and a summary, and chooses the exit code
+ * (0 success, 1 build errors, 2 usage errors).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { build, FORMATS, type Format, TOOL_ROOT } from './build.ts';
+import { formatBytes } from './outputs/site.ts';
+import type { Progress } from './progress.ts';
+
+const HELP = `Usage: anthology build [options]
+
+Turns a folder of Markdown articles into a website, PDFs and an EPUB.
+
+Options:
+  --articles DIR      articles folder (default: the config's "articles", else ./articles)
+  --out DIR           output folder (default: the config's "output.dir", else ./dist)
+  --config FILE       book config (default: ./book.config.yaml when present)
+  --format LIST       outputs to build, comma-separated: html,pdf,epub (default: all)
+  --drafts            include articles marked "draft: true"
+  --strict            treat warnings as errors (for CI)
+  --quiet             print only problems and the final line
+  --verbose           list every warning instead of a summary per kind
+  -h, --help          show this help
+  -v, --version       show the version
+
+Exit codes: 0 built (warnings allowed), 1 an article or the config has an error, 2 usage error.
+`;
+
+export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        articles: { type: 'string' },
+        out: { type: 'string' },
+        config: { type: 'string' },
+        format: { type: 'string' },
+        drafts: { type: 'boolean' },
+        strict: { type: 'boolean' },
+        quiet: { type: 'boolean', short: 'q' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    return usage(io, (error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (values.version) {
+    io.stdout.write(version() + '\n');
+    return 0;
+  }
+  const [command = 'build', ...extra] = positionals;
+  if (command !== 'build') return usage(io, `unknown command "${command}"`);
+  if (extra.length) return usage(io, `unexpected argument "${extra[0]}"`);
+  let formats: Format[] | undefined;
+  if (values.format !== undefined) {
+    const list = values.format.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const bad = list.find((f) => !FORMATS.includes(f as Format));
+    if (bad || list.length === 0) return usage(io, `--format expects a comma-separated list of ${FORMATS.join(', ')}${bad ? `, found "${bad}"` : ''}`);
+    formats = list as Format[];
+  }
+
+  const started = performance.now();
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    io.stderr.write(`\nanthology: ${signal} received, stopping; the output folder is left as it was\n`);
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const progress = values.quiet ? undefined : createProgress(io.stderr);
+  let result;
+  try {
+    result = await build({
+      articles: values.articles,
+      out: values.out,
+      config: values.config,
+      formats,
+      drafts: values.drafts,
+      strict: values.strict,
+      progress,
+      signal: controller.signal,
+      warningLimit: values.verbose ? Infinity : 5,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  progress?.clear();
+
+  const lines = result.diagnostics.report();
+  if (lines.length) io.stderr.write(lines.join('\n') + '\n');
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  if (!result.ok) {
+    io.stderr.write(`anthology: build failed (${result.diagnostics.summary()}); nothing was written\n`);
+    return controller.signal.aborted ? 130 : 1;
+  }
+  if (!values.quiet) io.stdout.write(summary(result, seconds));
+  else io.stdout.write(`anthology: built ${result.book?.articles.length ?? 0} articles into ${rel(result.outDir!)} in ${seconds}s (${result.diagnostics.summary()})\n`);
+  return 0;
+}
+
+function usage(io: { stderr: NodeJS.WriteStream }, message: string): number {
+  io.stderr.write(`anthology: ${message}\n\n${HELP}`);
+  return 2;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(path.join(TOOL_ROOT, 'package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function rel(p: string): string {
+  const r = path.relative(process.cwd(), p);
+  return r && !r.startsWith('..') ? r : p;
+}
+
+function summary(result: Awaited<ReturnType<typeof build>>, seconds: string): string {
+  const out = result.outDir!;
+  const files = result.files;
+  const html = files.filter((f) => f.path.endsWith('.html'));
+  const pdfs = files.filter((f) => f.path.startsWith('pdf/') && f.path.endsWith('.pdf'));
+  const top = files.filter((f) => !f.path.includes('/') && /\.(pdf|epub)$/.test(f.path));
+  const lines = [`anthology: built ${result.book?.articles.length ?? 0} articles into ${rel(out)} in ${seconds}s (${result.diagnostics.summary()})`];
+  if (html.length) lines.push(`  site      ${html.length} pages, ${formatBytes(sum(files.filter((f) => !/\.(pdf|epub)$/.test(f.path))))} with assets`);
+  if (pdfs.length) lines.push(`  pdf/      ${pdfs.length} article PDFs, ${sum(pdfs, 'pages')} pages, ${formatBytes(sum(pdfs))}`);
+  for (const f of top) lines.push(`  ${f.path.padEnd(9)} ${f.pages ? `${f.pages} pages, ` : ''}${formatBytes(f.bytes)}`);
+  lines.push('  time      ' + result.timings.map((t) => `${t.stage} ${(t.ms / 1000).toFixed(1)}s`).join(', '));
+  return lines.join('\n') + '\n';
+}
+
+function sum(files: { bytes: number; pages?: number }[], key: 'bytes' | 'pages' = 'bytes'): number {
+  return files.reduce((n, f) => n + (f[key] ?? 0), 0);
+}
+
+/** A live status line on a terminal; one line per stage elsewhere (CI, pipes). */
+function createProgress(stream: NodeJS.WriteStream): Progress & { clear(): void } {
+  const live = Boolean(stream.isTTY) && !process.env.CI;
+  const started = new Map<string, number>();
+  let lastDraw = 0;
+  let drawn = false;
+  const elapsed = (stage: string) => (((performance.now() - (started.get(stage) ?? performance.now())) / 1000).toFixed(1) + 's');
+  return {
+    start(stage, total) {
+      started.set(stage, performance.now());
+      if (!live) stream.write(`anthology: ${stage}${total ? ` (${total})` : ''}…\n`);
+    },
+    tick(stage, done, total) {
+      if (!live) return;
+      const now = performance.now();
+      if (now - lastDraw < 80 && done !== total) return;
+      lastDraw = now;
+      drawn = true;
+      stream.write(`\r\x1b[2K${stage} ${done}${total ? `/${total}` : ''}  ${elapsed(stage)}`);
+    },
+    end(stage, detail) {
+      if (live && drawn) stream.write('\r\x1b[2K');
+      drawn = false;
+      if (!live) stream.write(`anthology: ${stage} done${detail ? `: ${detail}` : ''} (${elapsed(stage)})\n`);
+      else stream.write(`✓ ${stage}${detail ? `: ${detail}` : ''} (${elapsed(stage)})\n`);
+    },
+    clear() {
+      if (live && drawn) stream.write('\r\x1b[2K');
+    },
+  };
+}

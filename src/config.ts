@@ -1,0 +1,150 @@
+/**
+ * The book config (`book.config.yaml`): schema, defaults, and loading with
+ * positioned errors. Everything has a default, so no config at all is fine.
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Diagnostic } from './diagnostics.ts';
+import { parseYaml } from './yaml.ts';
+
+export const CONFIG_NAMES = ['book.config.yaml', 'book.config.yml'];
+
+const people = z
+  .union([z.string().trim().min(1), z.array(z.string().trim().min(1))])
+  .transform((v) => (Array.isArray(v) ? v : [v]));
+
+const length = z.string().regex(/^\d+(\.\d+)?(mm|cm|in|pt|px)$/, 'expected a length such as "18mm", "0.75in" or "54pt"');
+const pageSize = z.union([
+  z.enum(['A3', 'A4', 'A5', 'A6', 'B5', 'Letter', 'Legal']),
+  z.string().regex(/^\d+(\.\d+)?(mm|cm|in) \d+(\.\d+)?(mm|cm|in)$/, 'expected a size name (A4, A5, B5, Letter…) or "WIDTH HEIGHT" such as "148mm 210mm"'),
+]);
+
+const margins = z
+  .object({ top: length.optional(), bottom: length.optional(), inner: length.optional(), outer: length.optional() })
+  .strict();
+
+const pageSetup = (size: string, m: { top: string; bottom: string; inner: string; outer: string }) =>
+  z
+    .object({ size: pageSize.default(size), margins: margins.prefault({}) })
+    .strict()
+    .prefault({})
+    .transform((v) => ({ size: v.size, margins: { ...m, ...stripUndefined(v.margins) } }));
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+const isoDate = z.union([
+  z.date().transform((d) => d.toISOString().slice(0, 10)),
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD'),
+]);
+
+export const SORTS = ['order-date', 'date', 'date-desc', 'title', 'path'] as const;
+
+export const bookConfigSchema = z.object({
+  title: z.string().trim().min(1).default('Anthology'),
+  subtitle: z.string().optional(),
+  /** The editor(s) of the anthology; `author` is accepted as a synonym. */
+  editor: people.optional(),
+  author: people.optional(),
+  publisher: z.string().optional(),
+  /** BCP 47; when absent, guessed from the articles' text. */
+  lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as "zh-CN" or "en"').optional(),
+  description: z.string().optional(),
+  rights: z.string().optional(),
+  /** A stable identifier (URN, ISBN, URL); derived from the title when absent. */
+  identifier: z.string().optional(),
+  /** Cover image, relative to the config file. */
+  cover: z.string().optional(),
+  /** Publication date; default: the latest article date. */
+  date: isoDate.optional(),
+  /** Folder of articles, relative to the config file. */
+  articles: z.string().default('articles'),
+  /** Explicit order: article paths (relative to the articles folder) first, in this order. */
+  order: z.array(z.string()).default([]),
+  /** How the remaining articles are sorted. */
+  sort: z.enum(SORTS).default('order-date'),
+  output: z
+    .object({
+      dir: z.string().default('dist'),
+      /** Base name of the anthology files: `<name>.pdf`, `<name>.epub`. */
+      name: z.string().regex(/^[^/\\:*?"<>|]+$/, 'expected a file name without a path or special characters').default('anthology'),
+      formats: z.array(z.enum(['html', 'pdf', 'epub'])).default(['html', 'pdf', 'epub']),
+    })
+    .strict()
+    .prefault({}),
+  site: z
+    .object({
+      /** Absolute URL the site is published at; used by the feed. */
+      url: z.url().optional(),
+      feedItems: z.number().int().positive().default(20),
+    })
+    .strict()
+    .prefault({}),
+  pdf: z
+    .object({
+      book: pageSetup('A5', { top: '18mm', bottom: '20mm', inner: '20mm', outer: '16mm' }),
+      article: pageSetup('A4', { top: '22mm', bottom: '24mm', inner: '25mm', outer: '25mm' }),
+      /** Path to a Chrome or Chromium executable. */
+      browser: z.string().optional(),
+      /** Milliseconds one page may take to load and print. */
+      timeout: z.number().int().positive().default(120_000),
+      /** Pages printed at once; default: the number of cores. */
+      concurrency: z.number().int().positive().optional(),
+    })
+    .strict()
+    .prefault({}),
+});
+
+export type BookConfigInput = z.input<typeof bookConfigSchema>;
+export type BookConfig = z.output<typeof bookConfigSchema> & {
+  /** Absolute path of the config file, if there was one. */
+  file?: string;
+  /** Folder the relative paths of the config are resolved against. */
+  base: string;
+};
+
+export interface LoadConfigResult {
+  config?: BookConfig;
+  diagnostics: Diagnostic[];
+}
+
+/** Finds the config: an explicit file, else `book.config.yaml` in `cwd`. */
+export function findConfig(cwd: string, explicit?: string): string | undefined {
+  if (explicit) return path.resolve(cwd, explicit);
+  for (const name of CONFIG_NAMES) {
+    const file = path.join(cwd, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+export async function loadConfig(cwd: string, explicit?: string): Promise<LoadConfigResult> {
+  const file = findConfig(cwd, explicit);
+  if (!file) return { config: { ...bookConfigSchema.parse({}), base: cwd }, diagnostics: [] };
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return {
+      diagnostics: [{ severity: 'error', rule: 'config-unreadable', file, message: `Cannot read the book config: ${(error as Error).message}` }],
+    };
+  }
+  return parseConfig(text.replace(/^\uFEFF/, ''), file);
+}
+
+export function parseConfig(text: string, file: string): LoadConfigResult {
+  const { data, diagnostics } = parseYaml(text, bookConfigSchema, {
+    file,
+    what: 'book config',
+    rules: { syntax: 'config-yaml', invalid: 'config-invalid', unknown: 'config-unknown-key' },
+  });
+  return { config: data && { ...data, file, base: path.dirname(file) }, diagnostics };
+}
+
+/** The people credited for the book as a whole. */
+export function bookEditors(config: BookConfig): string[] {
+  return config.editor ?? config.author ?? [];
+}

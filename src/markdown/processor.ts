@@ -1,0 +1,75 @@
+/**
+ * The one Markdown processor: CommonMark + GFM + CJK-friendly emphasis to a
+ * sanitized, highlighted hast tree with figures, heading ids, and marked
+ * links and images. Built once per build and reused for every article.
+ */
+import type { Root as HastRoot } from 'hast';
+import type { Root as MdastRoot } from 'mdast';
+import rehypeHighlight from 'rehype-highlight';
+import rehypeRaw from 'rehype-raw';
+import rehypeSanitize, { defaultSchema, type Options as SanitizeSchema } from 'rehype-sanitize';
+import rehypeSlug from 'rehype-slug';
+import remarkCjkFriendly from 'remark-cjk-friendly';
+import remarkCjkFriendlyGfmStrikethrough from 'remark-cjk-friendly-gfm-strikethrough';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import type { VFile } from 'vfile';
+import rehypeFigures from './figures.ts';
+import rehypeFootnoteLabels from './footnotes.ts';
+import rehypeCollectHeadings from './headings.ts';
+import rehypeImages from './images.ts';
+import rehypeArticleLinks from './links.ts';
+import remarkTitle from './title.ts';
+import './data.ts';
+
+/**
+ * GitHub's safe subset of HTML, plus the few elements articles legitimately
+ * use. No scripts, event handlers, styles, frames, forms or `javascript:`
+ * URLs survive. Ids are kept as written (no `user-content-` prefix): the site
+ * runs no script that DOM clobbering could affect.
+ */
+export const sanitizeSchema: SanitizeSchema = {
+  ...defaultSchema,
+  clobber: [],
+  tagNames: [...(defaultSchema.tagNames ?? []), 'figure', 'figcaption', 'abbr', 'mark', 'small', 'cite', 'u', 'time', 'dfn', 'bdi', 'bdo', 'wbr'],
+  attributes: {
+    ...defaultSchema.attributes,
+    abbr: ['title'],
+    time: ['dateTime'],
+    bdo: ['dir'],
+    // Heading `className` from footnotes (sr-only) is replaced later anyway.
+    h2: [...(defaultSchema.attributes?.h2 ?? []), 'id'],
+  },
+};
+
+const PLAIN = ['text', 'txt', 'plain', 'plaintext', 'console', 'output', 'log', 'mermaid', 'ascii', 'none'];
+
+export function createProcessor() {
+  return unified()
+    .use(remarkParse)
+    .use(remarkGfm)
+    .use(remarkCjkFriendly)
+    .use(remarkCjkFriendlyGfmStrikethrough)
+    .use(remarkTitle)
+    .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
+    .use(rehypeRaw)
+    .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeSlug)
+    .use(rehypeFootnoteLabels)
+    .use(rehypeFigures)
+    .use(rehypeArticleLinks)
+    .use(rehypeImages)
+    .use(rehypeHighlight, { detect: false, plainText: PLAIN })
+    .use(rehypeCollectHeadings)
+    .freeze();
+}
+
+export type Processor = ReturnType<typeof createProcessor>;
+
+/** Parses and transforms one article; messages stay on `file.messages`. */
+export async function processMarkdown(processor: Processor, file: VFile): Promise<HastRoot> {
+  const mdast = processor.parse(file) as MdastRoot;
+  return (await processor.run(mdast, file)) as HastRoot;
+}

@@ -1,0 +1,129 @@
+/**
+ * The static website: an index in book order, one page per article, tag
+ * pages and an Atom feed, with every asset (CSS, fonts, images) local and no
+ * JavaScript needed.
+ */
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { toHtml } from 'hast-util-to-html';
+import { fontFaceCss, fontFaces } from '../assets/fonts.ts';
+import { resolveTree } from '../markdown/resolve.ts';
+import { articleView, bookView, type Labels } from '../templates.ts';
+import type { Book } from '../types.ts';
+import type { OutputContext, OutputFile } from './types.ts';
+
+/** Stylesheets of the templates folder, in cascade order, bundled as `assets/site.css`. */
+export const SITE_CSS = ['css/content.css', 'css/highlight.css', 'css/site.css'];
+
+export interface Download {
+  href: string;
+  label: string;
+  size: string;
+}
+
+export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
+  const { book, templates, outDir } = ctx;
+  const written: OutputFile[] = [];
+  const write = async (rel: string, content: string | Buffer) => {
+    const file = path.join(outDir, rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, content);
+    written.push({ path: rel, bytes: Buffer.byteLength(content) });
+  };
+
+  // Assets: fonts, one stylesheet, content-hashed images.
+  ctx.progress.start('site', book.articles.length);
+  const faces = fontFaces();
+  await mkdir(path.join(outDir, 'assets/fonts'), { recursive: true });
+  await Promise.all([...new Map(faces.map((f) => [f.file.name, f.file])).values()].map((f) => copyFile(f.source, path.join(outDir, 'assets/fonts', f.name))));
+  const css = [fontFaceCss(faces, 'fonts/'), ...(await Promise.all(SITE_CSS.map((name) => templates.read(name))))].join('\n');
+  await write('assets/site.css', css);
+  await mkdir(path.join(outDir, 'images'), { recursive: true });
+  await Promise.all([...book.assets.values()].map((a) => copyFile(a.source, path.join(outDir, a.name))));
+
+  const bv = bookView(book);
+  const labels = templates.labels(bv.lang);
+  const views = book.articles.map((a, i) => articleView(book, a, i));
+  const bookDownloads = downloadsFor(ctx, labels, [
+    [`${book.config.output.name}.pdf`, labels.download_book_pdf!],
+    [`${book.config.output.name}.epub`, labels.download_book_epub!],
+  ]);
+  const common = { book: bv, labels, bookDownloads, feed: 'feed.xml', tagCount: book.tags.size };
+
+  await write('index.html', await templates.render('site/index', { ...common, root: '', articles: views }));
+
+  for (const [i, article] of book.articles.entries()) {
+    const tree = resolveTree(article.tree, {
+      articleHref: (slug, fragment) => `${slug}.html${fragment ? '#' + fragment : ''}`,
+      assetHref: (name) => `../${name}`,
+      remoteImages: 'keep',
+    });
+    const articleLabels = templates.labels(article.lang);
+    const html = await templates.render('site/article', {
+      ...common,
+      root: '../',
+      article: views[i],
+      articleLabels,
+      content: toHtml(tree),
+      previous: views[i - 1],
+      next: views[i + 1],
+      articleDownloads: downloadsFor(ctx, labels, [[`pdf/${article.slug}.pdf`, labels.download_article_pdf!]]),
+    });
+    await write(`articles/${article.slug}.html`, html);
+    ctx.progress.tick('site', i + 1, book.articles.length);
+  }
+
+  const tags = [...book.tags].map(([name, t]) => ({ name, slug: t.slug, count: t.articles.length }));
+  if (tags.length) {
+    await write('tags/index.html', await templates.render('site/tags', { ...common, root: '../', tags }));
+    for (const [name, tag] of book.tags) {
+      const list = views.filter((v) => tag.articles.includes(v.slug));
+      await write(`tags/${tag.slug}.html`, await templates.render('site/tag', { ...common, root: '../', tag: { name, slug: tag.slug }, articles: list }));
+    }
+  }
+
+  await write('feed.xml', await feed(ctx, book, views));
+  ctx.progress.end('site', `${book.articles.length} pages`);
+  return written;
+}
+
+/** Download links for the files that other outputs of this build wrote. */
+function downloadsFor(ctx: OutputContext, labels: Labels, candidates: [string, string][]): Download[] {
+  return candidates.flatMap(([file, label]) => {
+    const f = ctx.files.get(file);
+    if (!f) return [];
+    const kind = file.endsWith('.epub') ? 'EPUB' : 'PDF';
+    return [{ href: file, label, size: `${kind} · ${formatBytes(f.bytes)}${f.pages ? ` · ${f.pages} ${labels.pages ?? 'pp.'}` : ''}` }];
+  });
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+async function feed(ctx: OutputContext, book: Book, views: ReturnType<typeof articleView>[]): Promise<string> {
+  const base = book.config.site.url?.replace(/\/?$/, '/');
+  const id = book.config.identifier ?? `urn:anthology:${encodeURIComponent(book.config.title)}`;
+  const newest = [...views]
+    .map((v, i) => ({ v, a: book.articles[i]! }))
+    .sort((x, y) => (y.a.updated ?? y.a.date ?? '').localeCompare(x.a.updated ?? x.a.date ?? ''))
+    .slice(0, book.config.site.feedItems);
+  const stamp = (d?: string) => (d ? (d.length === 10 ? `${d}T00:00:00Z` : d) : undefined);
+  const entries = newest.map(({ v, a }) => ({
+    ...v,
+    href: `${base ?? ''}articles/${encodeURIComponent(a.slug)}.html`,
+    id: `${id}/${encodeURIComponent(a.slug)}`,
+    updated: stamp(a.updated ?? a.date) ?? '1970-01-01T00:00:00Z',
+    published: stamp(a.date),
+    authorList: a.authors,
+  }));
+  return ctx.templates.render('site/feed', {
+    book: bookView(book),
+    id,
+    base,
+    updated: entries.map((e) => e.updated).sort().pop() ?? '1970-01-01T00:00:00Z',
+    entries,
+  });
+}

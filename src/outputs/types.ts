@@ -1,0 +1,24 @@
+/** What every output gets and gives back. */
+import type { Diagnostics } from '../diagnostics.ts';
+import type { Progress } from '../progress.ts';
+import type { Templates } from '../templates.ts';
+import type { Book } from '../types.ts';
+
+export interface OutputContext {
+  book: Book;
+  templates: Templates;
+  /** The staging folder: every output writes only below it. */
+  outDir: string;
+  diagnostics: Diagnostics;
+  progress: Progress;
+  /** Files written by the outputs that ran before, by path relative to `outDir`. */
+  files: ReadonlyMap<string, OutputFile>;
+  signal?: AbortSignal;
+}
+
+export interface OutputFile {
+  /** Path relative to the output folder, with `/`. */
+  path: string;
+  bytes: number;
+  pages?: number;
+}
