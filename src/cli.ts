@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, FORMATS, type Format, TOOL_ROOT } from './build.ts';
-import { formatBytes } from './outputs/site.ts';
+import type { BuildResult, Format } from './build.ts';
+import { formatBytes } from './format.ts';
 import type { Progress } from './progress.ts';
 
 const HELP = `Usage: anthology build [options]
@@ -62,6 +62,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
     return 0;
   }
   const [command = 'build', ...extra] = positionals;
+  // The pipeline is loaded only when there is work to do, so --help stays quick.
+  const { build, FORMATS } = await import('./build.ts');
   if (command !== 'build') return usage(io, `unknown command "${command}"`);
   if (extra.length) return usage(io, `unexpected argument "${extra[0]}"`);
   let formats: Format[] | undefined;
@@ -118,7 +120,7 @@ function usage(io: { stderr: NodeJS.WriteStream }, message: string): number {
 }
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(path.join(TOOL_ROOT, 'package.json'), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
 
@@ -127,7 +129,7 @@ function rel(p: string): string {
   return r && !r.startsWith('..') ? r : p;
 }
 
-function summary(result: Awaited<ReturnType<typeof build>>, seconds: string): string {
+function summary(result: BuildResult, seconds: string): string {
   const out = result.outDir!;
   const files = result.files;
   const html = files.filter((f) => f.path.endsWith('.html'));

@@ -52,6 +52,8 @@ export function formatDate(date: string | undefined, lang: string): string | und
 /** Joins names the way the language does: `张三、李四` or `Ann and Bo`. */
 export function formatNames(names: readonly string[], lang: string): string {
   if (names.length === 0) return '';
+  // Chinese and Japanese bylines list names with the enumeration comma.
+  if (/^(zh|ja)\b/i.test(lang)) return names.join('、');
   try {
     return new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(names);
   } catch {

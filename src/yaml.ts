@@ -34,8 +34,10 @@ export function parseYaml<S extends z.ZodType>(text: string, schema: S, options:
   const push = (severity: Severity, rule: string, message: string, offset?: number) =>
     diagnostics.push({ severity, rule, message, file: options.file, ...at(offset) });
 
+  // An error noticed at the end of the text (an unclosed bracket) belongs to the last line written.
+  const lastChar = text.trimEnd().length - 1;
   for (const e of doc.errors) {
-    push('error', options.rules.syntax, `Invalid YAML in ${options.what}: ${firstSentence(e.message)}`, e.pos[0]);
+    push('error', options.rules.syntax, `Invalid YAML in ${options.what}: ${firstSentence(e.message)}`, Math.max(0, Math.min(e.pos[0], lastChar)));
   }
   if (doc.errors.length) return { diagnostics };
 

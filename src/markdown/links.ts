@@ -18,7 +18,13 @@ export default function rehypeArticleLinks() {
     visit(tree, 'element', (node) => {
       if (node.tagName !== 'a') return;
       const href = node.properties.href;
-      if (typeof href !== 'string' || /^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(href)) return;
+      if (typeof href !== 'string') return;
+      // Fragments are kept as written (`#活字`), so they match heading ids in every output.
+      if (href.startsWith('#')) {
+        node.properties.href = '#' + safeDecode(href.slice(1));
+        return;
+      }
+      if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(href)) return;
       const [rawPath = '', ...rest] = href.split('#');
       const fragment = safeDecode(rest.join('#'));
       const decoded = safeDecode(rawPath.split('?')[0]!);

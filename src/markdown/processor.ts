@@ -16,6 +16,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
+import remarkCjkBreaks from './cjk-breaks.ts';
 import rehypeFigures from './figures.ts';
 import rehypeFootnoteLabels from './footnotes.ts';
 import rehypeCollectHeadings from './headings.ts';
@@ -53,6 +54,7 @@ export function createProcessor() {
     .use(remarkCjkFriendly)
     .use(remarkCjkFriendlyGfmStrikethrough)
     .use(remarkTitle)
+    .use(remarkCjkBreaks)
     .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
     .use(rehypeRaw)
     .use(rehypeSanitize, sanitizeSchema)

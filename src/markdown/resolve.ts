@@ -27,6 +27,7 @@ export function resolveTree(tree: Root, options: ResolveOptions): Root {
   visit(copy, 'element', (node, index, parent) => {
     const p = node.properties;
     if (prefix && typeof p.id === 'string') p.id = prefix + p.id;
+    if (prefix && Array.isArray(p.ariaDescribedBy)) p.ariaDescribedBy = p.ariaDescribedBy.map((id) => prefix + String(id));
     if (node.tagName === 'a') {
       if (typeof p.dataArticleRef === 'string') {
         const fragment = typeof p.dataArticleFragment === 'string' ? p.dataArticleFragment : undefined;

@@ -3,10 +3,11 @@
  * pages and an Atom feed, with every asset (CSS, fonts, images) local and no
  * JavaScript needed.
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
 import { fontFaceCss, fontFaces } from '../assets/fonts.ts';
+import { formatBytes } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, type Labels } from '../templates.ts';
 import type { Book } from '../types.ts';
@@ -30,16 +31,20 @@ export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
     await writeFile(file, content);
     written.push({ path: rel, bytes: Buffer.byteLength(content) });
   };
+  const copy = async (source: string, rel: string) => {
+    await copyFile(source, path.join(outDir, rel));
+    written.push({ path: rel, bytes: (await stat(source)).size });
+  };
 
   // Assets: fonts, one stylesheet, content-hashed images.
   ctx.progress.start('site', book.articles.length);
   const faces = fontFaces();
   await mkdir(path.join(outDir, 'assets/fonts'), { recursive: true });
-  await Promise.all([...new Map(faces.map((f) => [f.file.name, f.file])).values()].map((f) => copyFile(f.source, path.join(outDir, 'assets/fonts', f.name))));
+  await Promise.all([...new Map(faces.map((f) => [f.file.name, f.file])).values()].map((f) => copy(f.source, `assets/fonts/${f.name}`)));
   const css = [fontFaceCss(faces, 'fonts/'), ...(await Promise.all(SITE_CSS.map((name) => templates.read(name))))].join('\n');
   await write('assets/site.css', css);
   await mkdir(path.join(outDir, 'images'), { recursive: true });
-  await Promise.all([...book.assets.values()].map((a) => copyFile(a.source, path.join(outDir, a.name))));
+  await Promise.all([...book.assets.values()].map((a) => copy(a.source, a.name)));
 
   const bv = bookView(book);
   const labels = templates.labels(bv.lang);
@@ -97,11 +102,6 @@ function downloadsFor(ctx: OutputContext, labels: Labels, candidates: [string, s
   });
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
 
 async function feed(ctx: OutputContext, book: Book, views: ReturnType<typeof articleView>[]): Promise<string> {
   const base = book.config.site.url?.replace(/\/?$/, '/');

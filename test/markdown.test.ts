@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { toHtml } from 'hast-util-to-html';
+import { VFile } from 'vfile';
+import { createProcessor, processMarkdown } from '../src/markdown/processor.ts';
+import { resolveTree } from '../src/markdown/resolve.ts';
+
+const processor = createProcessor();
+
+async function render(markdown: string, lang = 'zh-CN') {
+  const file = new VFile({ path: '/book/articles/a.md', value: markdown });
+  file.data.lang = lang;
+  file.data.book = { root: '/book/articles', articles: new Map([['b.md', { slug: 'b-slug' }], ['sub/c.md', { slug: 'c' }]]), assets: new Map() };
+  const tree = await processMarkdown(processor, file);
+  return { html: toHtml(tree), tree, file };
+}
+
+describe('Markdown', () => {
+  it('supports GFM: tables, footnotes, strikethrough, task lists, autolinks', async () => {
+    const { html } = await render('| a | b |\n|---|--:|\n| 1 | 2 |\n\n~~old~~ https://example.org\n\n- [x] done\n- [ ] todo\n\nNote[^1].\n\n[^1]: The note.\n');
+    expect(html).toContain('<table>');
+    expect(html).toContain('<td align="right">2</td>');
+    expect(html).toContain('<del>old</del>');
+    expect(html).toContain('<a href="https://example.org">https://example.org</a>');
+    expect(html).toMatch(/<input type="checkbox" checked disabled>/);
+    expect(html).toContain('<a href="#fn-1" id="fnref-1" data-footnote-ref');
+    expect(html).toContain('<li id="fn-1">');
+    expect(html).toContain('<h2 class="footnotes-title" id="footnote-label">注释</h2>');
+  });
+
+  it('makes emphasis work next to CJK punctuation', async () => {
+    const { html } = await render('这是**“重点”**，还有**粗体**。以及~~删除~~。');
+    expect(html).toBe('<p>这是<strong>“重点”</strong>，还有<strong>粗体</strong>。以及<del>删除</del>。</p>');
+  });
+
+  it('joins lines between CJK characters without a space, but keeps spaces for Latin', async () => {
+    const { html } = await render('中文第一行\n第二行\nand English\nwords');
+    expect(html).toBe('<p>中文第一行第二行\nand English\nwords</p>');
+  });
+
+  it('gives headings unique, readable ids, Chinese kept', async () => {
+    const { html, file } = await render('## 活字的诞生\n\n## Same\n\n## Same\n\n### 用 CSS 解决！');
+    expect(html).toContain('<h2 id="活字的诞生">');
+    expect(html).toContain('<h2 id="same">');
+    expect(html).toContain('<h2 id="same-1">');
+    expect(html).toContain('<h3 id="用-css-解决">');
+    expect(file.data.headings).toEqual([
+      { depth: 2, text: '活字的诞生', id: '活字的诞生' },
+      { depth: 2, text: 'Same', id: 'same' },
+      { depth: 2, text: 'Same', id: 'same-1' },
+      { depth: 3, text: '用 CSS 解决！', id: '用-css-解决' },
+    ]);
+  });
+
+  it('highlights code at build time', async () => {
+    const { html } = await render('```js\nconst a = "x";\n```');
+    expect(html).toContain('<code class="hljs language-js"><span class="hljs-keyword">const</span>');
+  });
+
+  it('turns a lone image into a figure captioned by its title, else its alt text', async () => {
+    const { html } = await render('![alt text](https://example.com/a.png "The caption")\n\n![only alt](https://example.com/b.png)\n\nInline ![x](https://example.com/c.png) image.');
+    expect(html).toMatch(/<figure><img src="https:\/\/example.com\/a.png" alt="alt text" title="The caption"[^>]*><figcaption>The caption<\/figcaption><\/figure>/);
+    expect(html).toMatch(/<figure><img src="https:\/\/example.com\/b.png" alt="only alt"[^>]*><figcaption>only alt<\/figcaption><\/figure>/);
+    expect(html).toMatch(/<p>Inline <img[^>]*> image.<\/p>/);
+  });
+
+  it('marks links to other articles, keeping the fragment, and reports missing ones with their place', async () => {
+    const { tree, file } = await render('[b](b.md#活字) [c](./sub/c.md) [gone](missing.md) [web](https://example.org)');
+    const html = toHtml(resolveTree(tree, { articleHref: (s, f) => `/x/${s}${f ? '#' + f : ''}`, assetHref: (n) => n, remoteImages: 'keep' }));
+    expect(html).toContain('<a href="/x/b-slug#活字">b</a>');
+    expect(html).toContain('<a href="/x/c">c</a>');
+    expect(html).toContain('<span class="broken-link">gone</span>');
+    expect(html).toContain('<a href="https://example.org" rel="noopener">web</a>');
+    expect(file.messages.map((m) => [m.ruleId, m.line, m.column])).toEqual([['link-missing', 1, 30]]);
+  });
+
+  it('sanitizes raw HTML to a safe subset, keeping the surrounding text', async () => {
+    const { html } = await render(
+      '前文<script>alert(1)</script><img src="https://example.com/x.png" onerror="alert(1)"><a href="javascript:alert(1)">坏</a><iframe src="https://example.com"></iframe><style>p{}</style><form action="/x"><input name="q"></form><b style="color:red" onclick="x()">粗</b>后文',
+    );
+    expect(html).not.toMatch(/<script|onerror|onclick|javascript:|<iframe|<style|<form|style=/i);
+    expect(html).toContain('前文');
+    expect(html).toContain('<b>粗</b>后文');
+    expect(html).toContain('<a>坏</a>');
+  });
+
+  it('replaces remote images by a placeholder for offline outputs', async () => {
+    const { tree } = await render('![A photo](https://example.com/p.jpg)');
+    const html = toHtml(resolveTree(tree, { articleHref: (s) => s, assetHref: (n) => n, remoteImages: 'placeholder' }));
+    expect(html).not.toContain('<img');
+    expect(html).toContain('<span class="remote-image-alt">A photo</span>');
+    expect(html).toContain('https://example.com/p.jpg');
+  });
+
+  it('prefixes ids and internal fragment links when articles share a document', async () => {
+    const { tree } = await render('## 一\n\n[up](#一) note[^n]\n\n[^n]: x');
+    const html = toHtml(resolveTree(tree, { articleHref: (s) => s, assetHref: (n) => n, remoteImages: 'keep', idPrefix: 'a1-' }));
+    expect(html).toContain('<h2 id="a1-一">');
+    expect(html).toContain('<a href="#a1-一">up</a>');
+    expect(html).toContain('href="#a1-fn-n"');
+    expect(html).toContain('id="a1-fnref-n"');
+  });
+});
