@@ -139,6 +139,11 @@ function summary(result: BuildResult, seconds: string): string {
   if (html.length) lines.push(`  site      ${html.length} pages, ${formatBytes(sum(files.filter((f) => !/\.(pdf|epub)$/.test(f.path))))} with assets`);
   if (pdfs.length) lines.push(`  pdf/      ${pdfs.length} article PDFs, ${sum(pdfs, 'pages')} pages, ${formatBytes(sum(pdfs))}`);
   for (const f of top) lines.push(`  ${f.path.padEnd(9)} ${f.pages ? `${f.pages} pages, ` : ''}${formatBytes(f.bytes)}`);
+  const remote = result.book?.articles.reduce((n, a) => n + a.remoteImages, 0) ?? 0;
+  if (remote) {
+    const where = result.book!.articles.filter((a) => a.remoteImages > 0).length;
+    lines.push(`  remote    ${remote} images in ${where} articles are web addresses: the site loads them from the web; PDF and EPUB show a placeholder; nothing is downloaded at build time`);
+  }
   lines.push('  time      ' + result.timings.map((t) => `${t.stage} ${(t.ms / 1000).toFixed(1)}s`).join(', '));
   return lines.join('\n') + '\n';
 }

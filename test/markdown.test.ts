@@ -100,3 +100,10 @@ describe('Markdown', () => {
     expect(html).toContain('id="a1-fnref-n"');
   });
 });
+
+describe('typographic punctuation', () => {
+  it('curls quotes and makes dashes in English, and leaves Chinese text as written', async () => {
+    expect((await render('He said "five to ten" -- it\'s... `"code"`', 'en')).html).toBe('<p>He said “five to ten” – it’s… <code>"code"</code></p>');
+    expect((await render('他说"你好"--好的', 'zh-CN')).html).toBe('<p>他说"你好"--好的</p>');
+  });
+});

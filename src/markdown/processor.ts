@@ -17,6 +17,7 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import remarkCjkBreaks from './cjk-breaks.ts';
+import remarkSmartypantsSpaced from './smartypants.ts';
 import rehypeFigures from './figures.ts';
 import rehypeFootnoteLabels from './footnotes.ts';
 import rehypeCollectHeadings from './headings.ts';
@@ -55,6 +56,7 @@ export function createProcessor() {
     .use(remarkCjkFriendlyGfmStrikethrough)
     .use(remarkTitle)
     .use(remarkCjkBreaks)
+    .use(remarkSmartypantsSpaced)
     .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
     .use(rehypeRaw)
     .use(rehypeSanitize, sanitizeSchema)
