@@ -142,7 +142,7 @@ function summary(result: BuildResult, seconds: string): string {
   const remote = result.book?.articles.reduce((n, a) => n + a.remoteImages, 0) ?? 0;
   if (remote) {
     const where = result.book!.articles.filter((a) => a.remoteImages > 0).length;
-    lines.push(`  remote    ${remote} images in ${where} articles are web addresses: the site loads them from the web; PDF and EPUB show a placeholder; nothing is downloaded at build time`);
+    lines.push(`  remote    ${plural(remote, 'image')} in ${plural(where, 'article')} are web addresses: the site loads them from the web; PDF and EPUB show a placeholder; nothing is downloaded at build time`);
   }
   lines.push('  time      ' + result.timings.map((t) => `${t.stage} ${(t.ms / 1000).toFixed(1)}s`).join(', '));
   return lines.join('\n') + '\n';
@@ -182,4 +182,8 @@ function createProgress(stream: NodeJS.WriteStream): Progress & { clear(): void 
       if (live && drawn) stream.write('\r\x1b[2K');
     },
   };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
