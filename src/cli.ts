@@ -11,8 +11,10 @@ import { formatBytes } from './format.ts';
 import type { Progress } from './progress.ts';
 
 const HELP = `Usage: anthology build [options]
+       anthology import FILE… [--out DIR] [--dry-run] [--force]
 
 Turns a folder of Markdown articles into a website, PDFs and an EPUB.
+\`import\` turns saved web pages (.html) and copied text (.txt) into articles.
 
 Options:
   --articles DIR      articles folder (default: the config's "articles", else ./articles)
@@ -30,6 +32,10 @@ Exit codes: 0 built (warnings allowed), 1 an article or the config has an error,
 `;
 
 export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
+  if (argv[0] === 'import') {
+    const { runImport } = await import('./import/cli.ts');
+    return runImport(argv.slice(1), io);
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -142,7 +148,7 @@ function summary(result: BuildResult, seconds: string): string {
   const remote = result.book?.articles.reduce((n, a) => n + a.remoteImages, 0) ?? 0;
   if (remote) {
     const where = result.book!.articles.filter((a) => a.remoteImages > 0).length;
-    lines.push(`  remote    ${plural(remote, 'image')} in ${plural(where, 'article')} are web addresses: the site loads them from the web; PDF and EPUB show a placeholder; nothing is downloaded at build time`);
+    lines.push(`  remote    ${plural(remote, 'image')} at web addresses in ${plural(where, 'article')}: the site loads them from the web; PDF and EPUB show a placeholder; nothing is downloaded at build time`);
   }
   lines.push('  time      ' + result.timings.map((t) => `${t.stage} ${(t.ms / 1000).toFixed(1)}s`).join(', '));
   return lines.join('\n') + '\n';
