@@ -19,8 +19,13 @@ export interface Asset {
   /** Output name, content-hashed: `images/<stem>-<hash>.<ext>`. */
   name: string;
   mediaType: string;
-  /** Content hash (hex) of the file. */
+  /** Content hash (hex) of what outputs write. */
   hash: string;
+  /**
+   * The bytes to write when they differ from the file (SVG images, cleaned
+   * of scripts and outside references). Read assets with `assetBytes()`.
+   */
+  content?: Buffer;
 }
 
 export interface Article {

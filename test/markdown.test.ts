@@ -107,3 +107,20 @@ describe('typographic punctuation', () => {
     expect((await render('他说"你好"--好的', 'zh-CN')).html).toBe('<p>他说"你好"--好的</p>');
   });
 });
+
+describe('hostile structure', () => {
+  it('flattens Markdown nested thousands deep instead of overflowing the stack', async () => {
+    const { html, file } = await render('>'.repeat(5000) + ' deep text\n\nafter');
+    expect(html).toContain('deep text');
+    expect(html).toContain('<p>after</p>');
+    expect(file.messages.map((m) => [m.ruleId, m.line])).toEqual([['nesting-too-deep', 1]]);
+  });
+
+  it('keeps raw HTML nested thousands deep as text', async () => {
+    const { html, file } = await render('before\n\n' + '<div>'.repeat(10000) + 'inner' + '</div>'.repeat(10000) + '\n\nafter');
+    expect(html).toContain('<p>before</p>');
+    expect(html).toContain('inner');
+    expect(html).not.toContain('<div>');
+    expect(file.messages.map((m) => m.ruleId)).toEqual(['nesting-too-deep']);
+  });
+});

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildFixture, type FixtureBuild } from './helpers/build.ts';
+import { buildFixture, type FixtureBuild, problems } from './helpers/build.ts';
 
 let site: FixtureBuild;
 beforeAll(async () => {
@@ -19,9 +19,22 @@ function localRefs(html: string, page: string): string[] {
 }
 
 describe('the website', () => {
-  it('builds without problems', () => {
-    expect(site.result.diagnostics.items).toEqual([]);
+  it('builds, naming each piece of raw HTML it removed at its line', () => {
     expect(site.result.ok).toBe(true);
+    expect(problems(site.result, 'site')).toEqual([
+      'articles/first.md:36:1 warning [html-removed]',
+      'articles/first.md:36:28 warning [html-removed]',
+      'articles/first.md:36:58 warning [url-removed]',
+      'articles/first.md:36:95 warning [html-removed]',
+      'articles/first.md:36:138 warning [html-removed]',
+    ]);
+    expect(site.result.diagnostics.items.map((d) => d.message)).toEqual([
+      'Unexpected `<script>` in raw HTML: removed with its content',
+      'Unexpected event handler `onclick` on `<p>`: removed',
+      'Unexpected address `javascript:alert(1)` in `href` of `<a>`: only http(s), mailto and relative addresses are kept',
+      'Unexpected `<iframe>` in raw HTML: removed with its content',
+      'Unexpected `<style>` in raw HTML: removed with its content',
+    ]);
   });
 
   it('lists the articles in book order with author, date, summary and tags', async () => {
@@ -64,7 +77,7 @@ describe('the website', () => {
   it('keeps attacks in raw HTML out of the page, and the text in', async () => {
     const first = await site.read('articles/first.html');
     const body = first.slice(first.indexOf('<div class="article-body">'));
-    expect(body).not.toMatch(/<script|onclick|javascript:|<iframe|<style/i);
+    expect(body).not.toMatch(/<script|onclick|javascript:|<iframe|<style|display:none|alert/i);
     expect(body).toContain('安全的段落');
   });
 

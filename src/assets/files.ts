@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Asset } from '../types.ts';
+import { cleanSvg } from './svg.ts';
 
 export const MEDIA_TYPES: Readonly<Record<string, string>> = {
   '.png': 'image/png',
@@ -46,20 +47,40 @@ export async function resolveLocal(root: string, fromFile: string, ref: string):
   return { ok: true, file: real };
 }
 
-export async function hashAsset(file: string): Promise<Asset> {
-  const bytes = await readFile(file);
-  const hash = createHash('sha256').update(bytes).digest('hex');
+/**
+ * Reads, checks and hashes an asset. SVG images are cleaned here, once, so
+ * no output can carry a script or an outside reference (see svg.ts); what
+ * was removed comes back for a warning. Malformed SVG throws.
+ */
+export async function hashAsset(file: string): Promise<{ asset: Asset; removed: string[] }> {
+  let bytes: Buffer = await readFile(file);
   const ext = path.extname(file).toLowerCase();
+  let removed: string[] = [];
+  let content: Buffer | undefined;
+  if (ext === '.svg') {
+    const cleaned = cleanSvg(bytes.toString('utf8'));
+    removed = cleaned.removed;
+    content = Buffer.from(cleaned.svg);
+    bytes = content;
+  }
+  const hash = createHash('sha256').update(bytes).digest('hex');
   const stem = path
     .basename(file, path.extname(file))
     .normalize('NFC')
     .replace(/[^\p{L}\p{N}_-]+/gu, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 48) || 'file';
-  return {
+  const asset: Asset = {
     source: file,
     name: `images/${stem}-${hash.slice(0, 10)}${ext}`,
     mediaType: MEDIA_TYPES[ext] ?? 'application/octet-stream',
     hash,
+    ...(content ? { content } : {}),
   };
+  return { asset, removed };
+}
+
+/** The bytes an output writes for an asset: the cleaned content, else the file. */
+export async function assetBytes(asset: Asset): Promise<Buffer> {
+  return asset.content ?? readFile(asset.source);
 }

@@ -12,7 +12,7 @@ export interface BookContext {
   /** Articles by path relative to `root` (with `/`), for links between them. */
   articles: ReadonlyMap<string, ArticleLinkTarget>;
   /** Shared cache of hashed assets by absolute path, so each file is read once. */
-  assets: Map<string, Promise<Asset | undefined>>;
+  assets: Map<string, Promise<{ asset: Asset; removed: string[] } | Error>>;
 }
 
 declare module 'vfile' {

@@ -65,13 +65,21 @@ export default function rehypeImages() {
       }
       let pending = book.assets.get(found.file);
       if (!pending) {
-        pending = hashAsset(found.file).catch(() => undefined);
+        pending = hashAsset(found.file).catch((error: Error) => error);
         book.assets.set(found.file, pending);
       }
-      const asset = await pending;
-      if (!asset) {
-        drop('image-unreadable', `Cannot read image \`${src}\``);
+      const loaded = await pending;
+      if (loaded instanceof Error) {
+        drop('image-unreadable', `Cannot use image \`${src}\`: ${loaded.message}`);
         continue;
+      }
+      const { asset, removed } = loaded;
+      if (removed.length) {
+        file.message(`Unexpected active content in the SVG image \`${src}\` (${removed.join(', ')}): removed from every output`, {
+          place: node.position,
+          ruleId: 'svg-cleaned',
+          source: 'images',
+        });
       }
       assets.set(asset.name, asset);
       node.properties.src = asset.name;

@@ -17,6 +17,8 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import remarkCjkBreaks from './cjk-breaks.ts';
+import remarkLimits from './limits.ts';
+import rehypeReportUnsafe, { rehypeDropStrayInputs } from './report-unsafe.ts';
 import remarkSmartypantsSpaced from './smartypants.ts';
 import rehypeFigures from './figures.ts';
 import rehypeFootnoteLabels from './footnotes.ts';
@@ -35,6 +37,8 @@ import './data.ts';
 export const sanitizeSchema: SanitizeSchema = {
   ...defaultSchema,
   clobber: [],
+  // Removed with their content: what is inside them is code or markup, not text.
+  strip: ['script', 'style', 'template', 'noscript', 'textarea', 'title', 'xmp', 'iframe', 'object', 'embed', 'svg', 'math', 'select', 'button'],
   tagNames: [...(defaultSchema.tagNames ?? []), 'figure', 'figcaption', 'abbr', 'mark', 'small', 'cite', 'u', 'time', 'dfn', 'bdi', 'bdo', 'wbr'],
   attributes: {
     ...defaultSchema.attributes,
@@ -54,12 +58,15 @@ export function createProcessor() {
     .use(remarkGfm)
     .use(remarkCjkFriendly)
     .use(remarkCjkFriendlyGfmStrikethrough)
+    .use(remarkLimits)
     .use(remarkTitle)
     .use(remarkCjkBreaks)
     .use(remarkSmartypantsSpaced)
     .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
     .use(rehypeRaw)
+    .use(rehypeReportUnsafe, sanitizeSchema)
     .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeDropStrayInputs)
     .use(rehypeSlug)
     .use(rehypeFootnoteLabels)
     .use(rehypeFigures)

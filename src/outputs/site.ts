@@ -6,6 +6,7 @@
 import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { toHtml } from 'hast-util-to-html';
+import { assetBytes } from '../assets/files.ts';
 import { fontFaceCss, fontFaces } from '../assets/fonts.ts';
 import { formatBytes } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
@@ -44,7 +45,7 @@ export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
   const css = [fontFaceCss(faces, 'fonts/'), ...(await Promise.all(SITE_CSS.map((name) => templates.read(name))))].join('\n');
   await write('assets/site.css', css);
   await mkdir(path.join(outDir, 'images'), { recursive: true });
-  await Promise.all([...book.assets.values()].map((a) => copy(a.source, a.name)));
+  await Promise.all([...book.assets.values()].map(async (a) => write(a.name, await assetBytes(a))));
 
   const bv = bookView(book);
   const labels = templates.labels(bv.lang);
