@@ -3,5 +3,11 @@
 // through tsx's loader, so there is no separate compile step to forget.
 import { register } from 'tsx/esm/api';
 register();
-const { main } = await import('../src/cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+try {
+  const { main } = await import('../src/cli.ts');
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  // Every expected problem is reported by main(); this is a bug in anthology.
+  process.stderr.write(`anthology: internal error, please report it: ${error?.stack ?? error}\n`);
+  process.exitCode = 70;
+}

@@ -97,7 +97,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const book = await timed('parse', () =>
     loadBook({ config, root, drafts: options.drafts, diagnostics, onArticle: (done, total) => progress.tick('parse', done, total) }),
   );
-  progress.end('parse', book ? `${book.articles.length} articles` : undefined);
+  progress.end('parse', book ? `${book.articles.length} article${book.articles.length === 1 ? '' : 's'}` : undefined);
   if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
   if (!book || diagnostics.hasErrors()) return fail(book);
   if (isInsideOrSame(outDir, root) || isInsideOrSame(root, outDir)) {
@@ -110,7 +110,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const staging = `${outDir}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
   const files = new Map<string, OutputFile>();
-  const cleanup = () => rm(staging, { recursive: true, force: true });
+  const cleanup = () => rm(staging, { recursive: true, force: true }).catch(() => undefined);
   try {
     await mkdir(path.dirname(outDir), { recursive: true });
     await mkdir(staging);
@@ -139,6 +139,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await cleanup();
     if (error instanceof BuildError) for (const d of error.diagnostics) diagnostics.add(d);
     else if ((error as Error).name === 'AbortError') diagnostics.error('interrupted', 'The build was interrupted; the output folder was left as it was');
+    else if (isWriteError(error)) diagnostics.error('output-write', `Cannot write the output: ${writeErrorReason(error)}; the output folder ${outDir} was left as it was`);
     else diagnostics.error('internal', `Unexpected failure: ${(error as Error).stack ?? String(error)}`);
     return fail(book);
   }
@@ -162,6 +163,27 @@ async function swapIntoPlace(staging: string, outDir: string): Promise<void> {
     throw error;
   }
   if (moved) await rm(old, { recursive: true, force: true });
+}
+
+const WRITE_ERRORS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  EMFILE: 'too many open files',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way',
+};
+
+function isWriteError(error: unknown): error is NodeJS.ErrnoException & { path?: string } {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  return typeof code === 'string' && code in WRITE_ERRORS;
+}
+
+function writeErrorReason(error: NodeJS.ErrnoException & { dest?: string }): string {
+  const where = error.dest ?? error.path;
+  return `${WRITE_ERRORS[error.code!]}${where ? ` (${where})` : ''}`;
 }
 
 function isInsideOrSame(parent: string, child: string): boolean {

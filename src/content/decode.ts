@@ -11,6 +11,8 @@ export interface Decoded {
   encoding: string;
   /** Set when the encoding was guessed rather than known. */
   guessed: boolean;
+  /** Set when the bytes could not be decoded without loss; `encoding` is the likeliest one. */
+  failed?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -27,11 +29,17 @@ export function decode(bytes: Uint8Array): Decoded {
     // Not UTF-8: guess among the encodings Chinese writers actually meet.
   }
   const candidates = chardet.analyse(bytes);
-  const pick = candidates.find((c) => /^(GB18030|GBK|GB2312|Big5|EUC-TW|UTF-16LE|UTF-16BE|Shift_JIS|EUC-JP|EUC-KR|windows-125\d|ISO-8859-\d+)$/i.test(c.name));
-  const name = pick?.name ?? 'GB18030';
+  const best = candidates[0];
+  // Only the legacy encodings Chinese writers meet are decoded; anything else
+  // would risk mojibake, so it is refused with the likeliest name.
+  const pick = candidates.find((c) => /^(GB18030|GBK|GB2312|Big5|EUC-TW)$/i.test(c.name) && c.confidence >= 30);
+  if (!pick) return { text: '', encoding: best?.name ?? 'unknown', guessed: true, failed: true };
   // GB18030 is a superset of GBK and GB2312: decode with it whichever was detected.
-  const encoding = /^(GBK|GB2312)$/i.test(name) ? 'GB18030' : name;
-  return { text: normalize(iconv.decode(Buffer.from(bytes), encoding)), encoding, guessed: true };
+  const encoding = /^(GBK|GB2312)$/i.test(pick.name) ? 'GB18030' : /^EUC-TW$/i.test(pick.name) ? 'Big5' : pick.name;
+  const text = iconv.decode(Buffer.from(bytes), encoding);
+  const invalid = (text.match(/\uFFFD/g) ?? []).length;
+  if (invalid > 0) return { text: '', encoding, guessed: true, failed: true };
+  return { text: normalize(text), encoding, guessed: true };
 }
 
 function normalize(text: string): string {

@@ -105,6 +105,10 @@ async function readSource(file: string, root: string, diagnostics: Diagnostics):
     return undefined;
   }
   const decoded = decode(bytes);
+  if (decoded.failed) {
+    diagnostics.error('encoding', `Cannot read the file as text: it is not UTF-8, GB18030 or Big5 (it looks most like ${decoded.encoding}). Save it as UTF-8`, { file, line: 1, column: 1 });
+    return undefined;
+  }
   if (decoded.guessed) {
     diagnostics.warn('encoding', `The file is not UTF-8; decoded it as ${decoded.encoding}. Save it as UTF-8 to be sure it reads right`, { file, line: 1, column: 1 });
   }
