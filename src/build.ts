@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fetchRemoteImages } from './assets/remote.ts';
 import { type BookConfig, loadConfig } from './config.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, Diagnostics } from './diagnostics.ts';
@@ -40,6 +41,8 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Warnings of one rule listed before the rest are summarised (default: all). */
   warningLimit?: number;
+  /** Download remote images into the outputs (default: never; see src/assets/remote.ts). */
+  fetchImages?: boolean | { cacheDir?: string; allowPrivate?: boolean; timeoutMs?: number; maxBytes?: number };
 }
 
 export interface StageTiming {
@@ -100,6 +103,15 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   progress.end('parse', book ? `${book.articles.length} article${book.articles.length === 1 ? '' : 's'}` : undefined);
   if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
   if (!book || diagnostics.hasErrors()) return fail(book);
+  if (options.fetchImages) {
+    const fetchOptions = typeof options.fetchImages === 'object' ? options.fetchImages : {};
+    const cacheDir = path.resolve(config.base, fetchOptions.cacheDir ?? '.cache/anthology/images');
+    progress.start('images');
+    const stats = await timed('images', () => fetchRemoteImages(book, diagnostics, { ...fetchOptions, cacheDir, signal: options.signal }));
+    progress.end('images', `${stats.fetched} downloaded, ${stats.cached} from the cache, ${stats.failed} failed`);
+    if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
+    if (diagnostics.hasErrors()) return fail(book);
+  }
   if (isInsideOrSame(outDir, root) || isInsideOrSame(root, outDir)) {
     diagnostics.error('out-dir', `The output folder ${outDir} and the articles folder ${root} must not contain each other: the build replaces the output folder whole`);
     return fail(book);

@@ -111,7 +111,8 @@ async function feed(ctx: OutputContext, book: Book, views: ReturnType<typeof art
     .map((v, i) => ({ v, a: book.articles[i]! }))
     .sort((x, y) => (y.a.updated ?? y.a.date ?? '').localeCompare(x.a.updated ?? x.a.date ?? ''))
     .slice(0, book.config.site.feedItems);
-  const stamp = (d?: string) => (d ? (d.length === 10 ? `${d}T00:00:00Z` : d) : undefined);
+  // Atom needs a time zone: a date, or a time written without one, counts from midnight UTC.
+  const stamp = (d?: string) => (d ? (/(Z|[+-]\d\d:\d\d)$/.test(d) ? d : `${d.slice(0, 10)}T00:00:00Z`) : undefined);
   const entries = newest.map(({ v, a }) => ({
     ...v,
     href: `${base ?? ''}articles/${encodeURIComponent(a.slug)}.html`,
