@@ -9,6 +9,7 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchRemoteImages } from './assets/remote.ts';
+import { Cache } from './cache.ts';
 import { type BookConfig, loadConfig } from './config.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, Diagnostics } from './diagnostics.ts';
@@ -41,6 +42,11 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Warnings of one rule listed before the rest are summarised (default: all). */
   warningLimit?: number;
+  /**
+   * Where results are kept between builds: a folder, or false for none.
+   * Default: `.cache/anthology` next to the book config (or in `cwd`).
+   */
+  cache?: boolean | string;
   /** Download remote images into the outputs (default: never; see src/assets/remote.ts). */
   fetchImages?: boolean | { cacheDir?: string; allowPrivate?: boolean; timeoutMs?: number; maxBytes?: number };
 }
@@ -58,6 +64,8 @@ export interface BuildResult {
   files: OutputFile[];
   timings: StageTiming[];
   book?: Book;
+  /** Articles taken from the build cache, and articles processed anew. */
+  articles: { cached: number; processed: number };
 }
 
 /** An output: writes its files into `ctx.outDir` and lists them. */
@@ -86,7 +94,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       timings.push({ stage, ms: performance.now() - t0 });
     }
   };
-  const fail = (book?: Book): BuildResult => ({ ok: false, diagnostics, files: [], timings, book });
+  const articleStats = { cached: 0, processed: 0 };
+  const fail = (book?: Book): BuildResult => ({ ok: false, diagnostics, files: [], timings, book, articles: articleStats });
 
   const { config: loaded, diagnostics: configProblems } = await loadConfig(cwd, options.config);
   for (const d of configProblems) diagnostics.add(d);
@@ -96,9 +105,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const outDir = path.resolve(options.out ? cwd : config.base, options.out ?? config.output.dir);
   const formats = FORMATS.filter((f) => (options.formats ?? config.output.formats).includes(f));
 
+  const cache = new Cache(
+    options.cache === false ? undefined : typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : path.join(config.base, '.cache', 'anthology'),
+  );
   progress.start('parse');
   const book = await timed('parse', () =>
-    loadBook({ config, root, drafts: options.drafts, diagnostics, onArticle: (done, total) => progress.tick('parse', done, total) }),
+    loadBook({ config, root, drafts: options.drafts, diagnostics, cache, stats: articleStats, onArticle: (done, total) => progress.tick('parse', done, total) }),
   );
   progress.end('parse', book ? `${book.articles.length} article${book.articles.length === 1 ? '' : 's'}` : undefined);
   if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
@@ -155,7 +167,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     else diagnostics.error('internal', `Unexpected failure: ${(error as Error).stack ?? String(error)}`);
     return fail(book);
   }
-  return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book };
+  return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book, articles: articleStats };
 }
 
 /** Replaces `outDir` by `staging` with two renames, so readers never see half a build. */

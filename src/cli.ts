@@ -23,6 +23,8 @@ Options:
   --format LIST       outputs to build, comma-separated: html,pdf,epub (default: all)
   --drafts            include articles marked "draft: true"
   --strict            treat warnings as errors (for CI)
+  --no-cache          ignore and do not write the build cache (.cache/anthology)
+  --cache-dir DIR     keep the build cache in DIR
   --fetch-images      download remote images into the PDFs and the EPUB (cached in
                       .cache/anthology/images; 15 s and 10 MB per image at most)
   --image-cache DIR   where downloaded images are kept
@@ -54,6 +56,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
         drafts: { type: 'boolean' },
         strict: { type: 'boolean' },
         'fetch-images': { type: 'boolean' },
+        'no-cache': { type: 'boolean' },
+        'cache-dir': { type: 'string' },
         'image-cache': { type: 'string' },
         'fetch-private-images': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
@@ -108,6 +112,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
       progress,
       signal: controller.signal,
       warningLimit: values.verbose ? Infinity : 5,
+      cache: values['no-cache'] ? false : values['cache-dir'],
       fetchImages:
         values['fetch-images'] || values['fetch-private-images']
           ? { cacheDir: values['image-cache'] ? path.resolve(values['image-cache']) : undefined, allowPrivate: values['fetch-private-images'] }

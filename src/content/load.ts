@@ -5,18 +5,19 @@
  */
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { toString } from 'hast-util-to-string';
-import { VFile } from 'vfile';
+import { Worker } from 'node:worker_threads';
+import { Cache, fileStamp, hashOf, toolFingerprint } from '../cache.ts';
 import type { BookConfig } from '../config.ts';
 import type { Diagnostics } from '../diagnostics.ts';
 import type { BookContext } from '../markdown/data.ts';
-import { createProcessor, processMarkdown } from '../markdown/processor.ts';
+import { createProcessor } from '../markdown/processor.ts';
 import type { Article, Asset, Book } from '../types.ts';
 import { decode } from './decode.ts';
 import { compareNatural, findArticles } from './find.ts';
 import { type FrontMatter, parseFrontMatter, splitFrontMatter } from './frontmatter.ts';
-import { guessLang } from './lang.ts';
+import { type Processed, processSource, type Source } from './process.ts';
 
 export interface LoadOptions {
   config: BookConfig;
@@ -26,16 +27,123 @@ export interface LoadOptions {
   diagnostics: Diagnostics;
   /** Called after each article, for progress displays. */
   onArticle?: (done: number, total: number) => void;
+  /** Processed articles are kept here between builds (default: none). */
+  cache?: Cache;
+  /** Worker threads to process articles in (default: one per core for large books; 1: none). */
+  threads?: number;
+  /** Filled in with how many articles came from the cache and how many were processed. */
+  stats?: { cached: number; processed: number };
 }
 
-interface Source {
-  file: string;
-  path: string;
-  body: string;
-  meta: FrontMatter;
-  slug: string;
-  hash: string;
+/** Below this many articles to process, worker threads cost more than they save. */
+const WORKER_THRESHOLD = 24;
+
+interface CacheEntry {
+  result: Processed;
+  /** Size and time of every local image the article uses, to notice a changed image. */
+  stamps: [string, string][];
+  /** Cleaned SVG bytes, base64, by asset name (JSON cannot hold a Buffer). */
+  contents: [string, string][];
 }
+
+/** Processes every source, from the cache where it can, in parallel where it pays; results in source order. */
+async function processAll(sources: Source[], context: BookContext, bookLang: string | undefined, options: LoadOptions): Promise<Processed[]> {
+  const cache = options.cache ?? new Cache(undefined);
+  const tool = await toolFingerprint();
+  // A changed set of articles (paths, slugs) changes where links point: every key changes with it.
+  const bookKey = hashOf(tool, JSON.stringify([...context.articles]), bookLang ?? '');
+  const keys = sources.map((s) => hashOf(bookKey, s.path, s.slug, s.hash));
+  const results: (Processed | undefined)[] = await Promise.all(keys.map((key) => readEntry(cache, key)));
+  let done = results.filter(Boolean).length;
+  options.onArticle?.(done, sources.length);
+
+  const missing = sources.map((s, i) => ({ s, i })).filter(({ i }) => !results[i]);
+  if (options.stats) {
+    options.stats.cached = sources.length - missing.length;
+    options.stats.processed = missing.length;
+  }
+  const finish = async (i: number, r: Processed) => {
+    results[i] = r;
+    options.onArticle?.(++done, sources.length);
+    await writeEntry(cache, keys[i]!, r);
+  };
+  const threads = options.threads ?? (missing.length >= WORKER_THRESHOLD ? Math.min(os.availableParallelism(), Math.ceil(missing.length / 8)) : 1);
+  if (threads > 1) {
+    await inWorkers(missing, context, bookLang, threads, finish);
+  } else {
+    const processor = createProcessor();
+    for (const { s, i } of missing) await finish(i, await processSource(processor, s, context, bookLang));
+  }
+  return results as Processed[];
+}
+
+async function readEntry(cache: Cache, key: string): Promise<Processed | undefined> {
+  const entry = await cache.readJson<CacheEntry>('articles', key);
+  if (!entry) return undefined;
+  for (const [file, stamp] of entry.stamps) if ((await fileStamp(file)) !== stamp) return undefined;
+  const contents = new Map(entry.contents);
+  for (const asset of entry.result.article?.assets ?? []) {
+    const base64 = contents.get(asset.name);
+    if (base64 !== undefined) asset.content = Buffer.from(base64, 'base64');
+  }
+  return entry.result;
+}
+
+async function writeEntry(cache: Cache, key: string, result: Processed): Promise<void> {
+  if (!cache.enabled) return;
+  const assets = result.article?.assets ?? [];
+  const stamps: [string, string][] = [];
+  for (const a of assets) stamps.push([a.source, (await fileStamp(a.source)) ?? 'missing']);
+  const contents = assets.flatMap((a): [string, string][] => (a.content ? [[a.name, a.content.toString('base64')]] : []));
+  const article = result.article && { ...result.article, assets: assets.map(({ content: _, ...rest }) => rest) };
+  await cache.writeJson('articles', key, { result: { ...result, article }, stamps, contents } satisfies CacheEntry);
+}
+
+/** Spreads the articles over worker threads, each with its own processor. */
+async function inWorkers(
+  jobs: { s: Source; i: number }[],
+  context: BookContext,
+  bookLang: string | undefined,
+  threads: number,
+  finish: (i: number, r: Processed) => Promise<void>,
+): Promise<void> {
+  const workerData = { root: context.root, articles: [...context.articles], bookLang };
+  const workers = Array.from({ length: threads }, () => new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData }));
+  let next = 0;
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const pending = new Map<number, number>();
+            const send = () => {
+              if (next >= jobs.length) return resolve();
+              const job = jobs[next++]!;
+              pending.set(job.i, job.i);
+              worker.postMessage({ id: job.i, source: job.s });
+            };
+            worker.on('message', (m: { id: number; result?: Processed; error?: string }) => {
+              pending.delete(m.id);
+              if (m.error) return reject(new Error(`Processing ${jobs.find((j) => j.i === m.id)?.s.file}: ${m.error}`));
+              finish(m.id, revive(m.result!)).then(send, reject);
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => (pending.size ? reject(new Error(`a worker thread stopped (exit code ${code})`)) : undefined));
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** Buffers arrive from a worker as Uint8Arrays. */
+function revive(result: Processed): Processed {
+  for (const a of result.article?.assets ?? []) if (a.content && !Buffer.isBuffer(a.content)) a.content = Buffer.from(a.content);
+  return result;
+}
+
 
 export async function loadBook(options: LoadOptions): Promise<Book | undefined> {
   const { config, root, diagnostics } = options;
@@ -69,12 +177,11 @@ export async function loadBook(options: LoadOptions): Promise<Book | undefined> 
     articles: new Map(sources.map((s) => [s.path, { slug: s.slug }])),
     assets: new Map(),
   };
-  const processor = createProcessor();
+  const results = await processAll(sources, context, config.lang, options);
   const articles: Article[] = [];
-  for (const source of sources) {
-    const article = await processArticle(processor, source, context, config, diagnostics);
-    if (article) articles.push(article);
-    options.onArticle?.(articles.length, sources.length);
+  for (const r of results) {
+    for (const d of r.diagnostics) diagnostics.add(d);
+    if (r.article) articles.push(r.article);
   }
 
   const ordered = orderArticles(articles, config, diagnostics);
@@ -130,80 +237,6 @@ async function readSource(file: string, root: string, diagnostics: Diagnostics):
     slug: meta.slug ?? (slugify(stem) || 'article'),
     hash: createHash('sha256').update(bytes).digest('hex'),
   };
-}
-
-async function processArticle(
-  processor: ReturnType<typeof createProcessor>,
-  source: Source,
-  book: BookContext,
-  config: BookConfig,
-  diagnostics: Diagnostics,
-): Promise<Article | undefined> {
-  const { meta } = source;
-  const lang = meta.lang ?? guessLang(source.body) ?? config.lang ?? 'en';
-  const file = new VFile({ path: source.file, value: source.body });
-  file.data.book = book;
-  file.data.lang = lang;
-  if (meta.title !== undefined) file.data.frontMatterTitle = meta.title;
-  let tree;
-  try {
-    tree = await processMarkdown(processor, file);
-  } catch (error) {
-    diagnostics.addVFileMessages(source.file, file.messages);
-    const e = error as Error & { line?: number; column?: number };
-    diagnostics.error('markdown', `Cannot process the article: ${e.message}`, { file: source.file, line: e.line, column: e.column });
-    return undefined;
-  }
-  diagnostics.addVFileMessages(source.file, file.messages);
-
-  let title = meta.title ?? file.data.headingTitle;
-  if (!title) {
-    title = path.basename(source.file).replace(/\.(md|markdown)$/i, '');
-    diagnostics.warn('title-missing', `The article has no title: add \`title:\` to its front matter or start it with a \`# Title\` line; using the file name "${title}"`, {
-      file: source.file,
-      line: 1,
-      column: 1,
-    });
-  }
-  const text = toString(tree);
-  return {
-    path: source.path,
-    file: source.file,
-    slug: source.slug,
-    title,
-    subtitle: meta.subtitle,
-    authors: meta.author ?? [],
-    date: meta.date,
-    updated: meta.updated,
-    source: meta.source,
-    tags: [...new Set(meta.tags ?? [])],
-    lang,
-    summary: meta.summary,
-    excerpt: meta.summary ?? excerpt(tree),
-    cover: meta.cover,
-    draft: meta.draft,
-    order: meta.order,
-    tree,
-    headings: file.data.headings ?? [],
-    assets: file.data.assets ?? [],
-    remoteImages: file.data.remoteImages ?? 0,
-    characters: text.length,
-    hash: source.hash,
-  };
-}
-
-/** The first paragraph's text, cut at a sentence or word near 120 characters. */
-function excerpt(tree: import('hast').Root): string {
-  for (const node of tree.children) {
-    if (node.type !== 'element' || node.tagName !== 'p') continue;
-    const text = toString(node).replace(/\s+/g, ' ').trim();
-    if (!text) continue;
-    if (text.length <= 120) return text;
-    const cut = text.slice(0, 120);
-    const stop = Math.max(cut.lastIndexOf('。'), cut.lastIndexOf('. '), cut.lastIndexOf('！'), cut.lastIndexOf('？'));
-    return stop > 40 ? cut.slice(0, stop + 1) : cut.replace(/\s+\S*$/, '') + '…';
-  }
-  return '';
 }
 
 /** Book order: the config's explicit list first, then its `sort`. */

@@ -17,7 +17,8 @@ export interface FixtureBuild {
 export async function buildFixture(name: string, options: BuildOptions = {}): Promise<FixtureBuild> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), `anthology-${name}-`));
   const out = path.join(tmp, 'dist');
-  const result = await build({ cwd: path.join(FIXTURES, name), out, formats: ['html'], ...options });
+  // Fixtures are shared by the tests: no build cache in the source tree.
+  const result = await build({ cwd: path.join(FIXTURES, name), out, formats: ['html'], cache: false, ...options });
   return {
     result,
     out,

@@ -1,0 +1,65 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../src/build.ts';
+import { FIXTURES } from './helpers/build.ts';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'anthology-cache-'));
+  await cp(path.join(FIXTURES, 'site'), path.join(root, 'book'), { recursive: true });
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const run = (cache: string | false = path.join(root, 'cache')) => build({ cwd: path.join(root, 'book'), out: path.join(root, 'dist'), formats: ['html'], cache });
+
+describe('the build cache', () => {
+  it('reuses processed articles, and processes again exactly what changed', async () => {
+    const first = await run();
+    expect(first.articles).toEqual({ cached: 0, processed: 3 });
+    const second = await run();
+    expect(second.articles).toEqual({ cached: 3, processed: 0 });
+    // Same diagnostics from the cache as from processing.
+    expect(second.diagnostics.items).toEqual(first.diagnostics.items);
+
+    const third = path.join(root, 'book/articles/third.md');
+    await writeFile(third, (await readFile(third, 'utf8')) + '\n新加的一段。\n');
+    const edited = await run();
+    expect(edited.articles).toEqual({ cached: 2, processed: 1 });
+    expect(await readFile(path.join(root, 'dist/articles/third.html'), 'utf8')).toContain('新加的一段。');
+
+    // An image is part of its article's key: replacing it processes that article again.
+    const image = path.join(root, 'book/articles/essays/img/dot.png');
+    await writeFile(image, Buffer.concat([await readFile(image), Buffer.from([0])]));
+    expect((await run()).articles).toEqual({ cached: 2, processed: 1 });
+
+    // A new article changes where links can point: everything is processed again.
+    await writeFile(path.join(root, 'book/articles/fourth.md'), '# Fourth\n\nNew.\n');
+    expect((await run()).articles).toEqual({ cached: 0, processed: 4 });
+  });
+
+  it('is neither read nor written with cache: false', async () => {
+    expect((await run(false)).articles).toEqual({ cached: 0, processed: 4 });
+  });
+});
+
+describe('worker threads', () => {
+  it('process a book to exactly the same articles as the main thread does', async () => {
+    const { loadBook } = await import('../src/content/load.ts');
+    const { bookConfigSchema } = await import('../src/config.ts');
+    const { Diagnostics } = await import('../src/diagnostics.ts');
+    const dir = path.join(root, 'many');
+    await cp(path.join(FIXTURES, 'site/articles'), dir, { recursive: true });
+    for (let i = 0; i < 30; i++) await writeFile(path.join(dir, `n-${i}.md`), `# 第 ${i} 篇\n\n见[第一篇](first.md#活字的诞生)。**粗体**，\`code\` ${'文字'.repeat(i)}\n`);
+    const load = async (threads: number) => {
+      const diagnostics = new Diagnostics();
+      const book = await loadBook({ config: { ...bookConfigSchema.parse({}), base: root }, root: dir, diagnostics, threads });
+      return { articles: book!.articles, diagnostics: diagnostics.items };
+    };
+    const inMain = await load(1);
+    const inWorkers = await load(2);
+    expect(inWorkers.articles).toHaveLength(33);
+    expect(inWorkers).toEqual(inMain);
+  });
+});
