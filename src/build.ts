@@ -5,11 +5,11 @@
  * previous output exactly as it was.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchRemoteImages } from './assets/remote.ts';
-import { Cache } from './cache.ts';
+import { Cache, hashOf, toolFingerprint } from './cache.ts';
 import { type BookConfig, loadConfig } from './config.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, Diagnostics } from './diagnostics.ts';
@@ -66,6 +66,42 @@ export interface BuildResult {
   book?: Book;
   /** Articles taken from the build cache, and articles processed anew. */
   articles: { cached: number; processed: number };
+  /** Set when nothing had changed since the last build into the same folder, which was left as it was. */
+  upToDate?: boolean;
+}
+
+interface BuildRecord {
+  key: string;
+  files: OutputFile[];
+}
+
+/** Everything the outputs depend on: tool, config, options, templates, every article and image. */
+async function fingerprint(book: Book, formats: readonly Format[], templatesDir: string, options: BuildOptions): Promise<string> {
+  const parts: string[] = [await toolFingerprint(), JSON.stringify(book.config), formats.join(','), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false)];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else parts.push(path.relative(templatesDir, p), hashOf(await readFile(p)));
+    }
+  };
+  await walk(templatesDir);
+  for (const a of book.articles) parts.push(a.path, a.slug, a.hash, ...a.assets.map((x) => x.hash));
+  return hashOf(...parts);
+}
+
+/** The files of the last build into `outDir`, if its key matches and they are all still there, unchanged in size. */
+async function upToDate(cache: Cache, outDir: string, key: string): Promise<OutputFile[] | undefined> {
+  const record = await cache.readJson<BuildRecord>('builds', hashOf(outDir));
+  if (!record || record.key !== key) return undefined;
+  for (const f of record.files) {
+    try {
+      if ((await stat(path.join(outDir, f.path))).size !== f.bytes) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return record.files;
 }
 
 /** An output: writes its files into `ctx.outDir` and lists them. */
@@ -132,6 +168,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const templatesDir = options.templates ? path.resolve(cwd, options.templates) : (await isDir(path.join(cwd, 'templates'))) ? path.join(cwd, 'templates') : path.join(TOOL_ROOT, 'templates');
   const templates = await loadTemplates(templatesDir);
 
+  // Nothing changed since the last build into this folder: the outputs are already right.
+  const buildKey = await fingerprint(book, formats, templatesDir, options);
+  const previous = await upToDate(cache, outDir, buildKey);
+  if (previous) {
+    progress.end('up to date', 'nothing changed since the last build');
+    return { ok: true, diagnostics, outDir, files: previous, timings, book, articles: articleStats, upToDate: true };
+  }
+
   const staging = `${outDir}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
   const files = new Map<string, OutputFile>();
   const cleanup = () => rm(staging, { recursive: true, force: true }).catch(() => undefined);
@@ -159,6 +203,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       return fail(book);
     }
     await timed('finish', () => swapIntoPlace(staging, outDir));
+    await cache.writeJson('builds', hashOf(outDir), { key: buildKey, files: [...files.values()] } satisfies BuildRecord);
   } catch (error) {
     await cleanup();
     if (error instanceof BuildError) for (const d of error.diagnostics) diagnostics.add(d);

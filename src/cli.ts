@@ -131,7 +131,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
     io.stderr.write(`anthology: build failed (${result.diagnostics.summary()}); nothing was written\n`);
     return controller.signal.aborted ? 130 : 1;
   }
-  if (!values.quiet) io.stdout.write(summary(result, seconds));
+  if (result.upToDate) io.stdout.write(`anthology: ${rel(result.outDir!)} is up to date: nothing changed since the last build (${seconds}s; --no-cache builds anyway)\n`);
+  else if (!values.quiet) io.stdout.write(summary(result, seconds));
   else io.stdout.write(`anthology: built ${result.book?.articles.length ?? 0} articles into ${rel(result.outDir!)} in ${seconds}s (${result.diagnostics.summary()})\n`);
   return 0;
 }

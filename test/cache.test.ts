@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ let root: string;
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'anthology-cache-'));
   await cp(path.join(FIXTURES, 'site'), path.join(root, 'book'), { recursive: true });
+  await cp(path.resolve('templates'), path.join(root, 'book/templates'), { recursive: true });
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
@@ -18,15 +19,34 @@ describe('the build cache', () => {
   it('reuses processed articles, and processes again exactly what changed', async () => {
     const first = await run();
     expect(first.articles).toEqual({ cached: 0, processed: 3 });
+    const index = path.join(root, 'dist/index.html');
+    const before = (await stat(index)).mtimeMs;
     const second = await run();
     expect(second.articles).toEqual({ cached: 3, processed: 0 });
+    // Nothing changed: the output folder is already right and is left alone.
+    expect(second.upToDate).toBe(true);
+    expect((await stat(index)).mtimeMs).toBe(before);
+    expect(second.files).toEqual(first.files);
     // Same diagnostics from the cache as from processing.
     expect(second.diagnostics.items).toEqual(first.diagnostics.items);
+    // A file missing from the output folder makes the next build write it again.
+    await rm(index);
+    const repaired = await run();
+    expect(repaired.upToDate).toBeUndefined();
+    expect(await readFile(index, 'utf8')).toContain('第一篇：活字');
+    // So does a change to the templates.
+    const css = path.join(root, 'book/templates/css/site.css');
+    await writeFile(css, (await readFile(css, 'utf8')) + '\n.changed { color: red }\n');
+    const restyled = await run();
+    expect(restyled.upToDate).toBeUndefined();
+    expect(restyled.articles).toEqual({ cached: 3, processed: 0 });
+    expect(await readFile(path.join(root, 'dist/assets/site.css'), 'utf8')).toContain('.changed { color: red }');
 
     const third = path.join(root, 'book/articles/third.md');
     await writeFile(third, (await readFile(third, 'utf8')) + '\n新加的一段。\n');
     const edited = await run();
     expect(edited.articles).toEqual({ cached: 2, processed: 1 });
+    expect(edited.upToDate).toBeUndefined();
     expect(await readFile(path.join(root, 'dist/articles/third.html'), 'utf8')).toContain('新加的一段。');
 
     // An image is part of its article's key: replacing it processes that article again.

@@ -4,7 +4,9 @@
  * thrown, so that every one of them is reported in one run.
  */
 import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import type { Root } from 'hast';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -39,6 +41,7 @@ export interface LoadOptions {
 const WORKER_THRESHOLD = 24;
 
 interface CacheEntry {
+  /** The article without its tree, which is kept in `<key>.tree.json`. */
   result: Processed;
   /** Size and time of every local image the article uses, to notice a changed image. */
   stamps: [string, string][];
@@ -82,9 +85,25 @@ async function readEntry(cache: Cache, key: string): Promise<Processed | undefin
   if (!entry) return undefined;
   for (const [file, stamp] of entry.stamps) if ((await fileStamp(file)) !== stamp) return undefined;
   const contents = new Map(entry.contents);
-  for (const asset of entry.result.article?.assets ?? []) {
-    const base64 = contents.get(asset.name);
-    if (base64 !== undefined) asset.content = Buffer.from(base64, 'base64');
+  const article = entry.result.article;
+  if (article) {
+    for (const asset of article.assets) {
+      const base64 = contents.get(asset.name);
+      if (base64 !== undefined) asset.content = Buffer.from(base64, 'base64');
+    }
+    // The tree is the bulk of an entry and a build with nothing to do never
+    // needs it: it is read from its own file the first time it is used.
+    const treeFile = cache.file('articles', key, '.tree.json')!;
+    if (!existsSync(treeFile)) return undefined;
+    let tree: Root | undefined;
+    Object.defineProperty(article, 'tree', {
+      enumerable: true,
+      configurable: true,
+      get: () => (tree ??= JSON.parse(readFileSync(treeFile, 'utf8')) as Root),
+      set: (value: Root) => {
+        tree = value;
+      },
+    });
   }
   return entry.result;
 }
@@ -95,8 +114,9 @@ async function writeEntry(cache: Cache, key: string, result: Processed): Promise
   const stamps: [string, string][] = [];
   for (const a of assets) stamps.push([a.source, (await fileStamp(a.source)) ?? 'missing']);
   const contents = assets.flatMap((a): [string, string][] => (a.content ? [[a.name, a.content.toString('base64')]] : []));
-  const article = result.article && { ...result.article, assets: assets.map(({ content: _, ...rest }) => rest) };
-  await cache.writeJson('articles', key, { result: { ...result, article }, stamps, contents } satisfies CacheEntry);
+  if (result.article) await cache.writeBytes('articles', key, '.tree.json', JSON.stringify(result.article.tree));
+  const article = result.article && { ...result.article, tree: undefined, assets: assets.map(({ content: _, ...rest }) => rest) };
+  await cache.writeJson('articles', key, { result: { ...result, article }, stamps, contents });
 }
 
 /** Spreads the articles over worker threads, each with its own processor. */
