@@ -112,6 +112,7 @@ export type Output = (ctx: OutputContext) => Promise<OutputFile[]>;
  * links only to downloads that really were written.
  */
 const OUTPUTS: Partial<Record<Format, () => Promise<Output>>> = {
+  epub: async () => (await import('./outputs/epub.ts')).writeEpub,
   html: async () => writeSite,
 };
 
