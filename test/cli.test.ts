@@ -49,7 +49,7 @@ describe('the anthology command', () => {
     const r = await anthology(['build', '--out', out, '--format', 'html'], path.join(FIXTURES, 'site'));
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^anthology: built 3 articles into .* \(0 errors, 5 warnings\)/);
-    expect(r.stdout).toMatch(/site {6}8 pages/);
+    expect(r.stdout).toMatch(/site {6}9 pages/);
     expect(existsSync(path.join(out, 'index.html'))).toBe(true);
   });
 

@@ -12,10 +12,11 @@ import { formatBytes } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, type Labels } from '../templates.ts';
 import type { Book } from '../types.ts';
+import { needsSegmentation, openSearchIndex, SEARCH_DIR, SEARCH_PAGE, type SearchIndex } from './search.ts';
 import type { OutputContext, OutputFile } from './types.ts';
 
 /** Stylesheets of the templates folder, in cascade order, bundled as `assets/site.css`. */
-export const SITE_CSS = ['css/content.css', 'css/highlight.css', 'css/site.css'];
+export const SITE_CSS = ['css/content.css', 'css/highlight.css', 'css/site.css', 'css/search.css'];
 
 export interface Download {
   href: string;
@@ -24,6 +25,16 @@ export interface Download {
 }
 
 export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
+  // Full-text search (src/outputs/search.ts) indexes the pages while they render.
+  const search = await openSearchIndex(ctx);
+  try {
+    return await renderSite(ctx, search);
+  } finally {
+    await search?.close();
+  }
+}
+
+async function renderSite(ctx: OutputContext, search: SearchIndex | undefined): Promise<OutputFile[]> {
   const { book, templates, outDir } = ctx;
   const written: OutputFile[] = [];
   const write = async (rel: string, content: string | Buffer) => {
@@ -54,7 +65,7 @@ export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
     [`${book.config.output.name}.pdf`, labels.download_book_pdf!],
     [`${book.config.output.name}.epub`, labels.download_book_epub!],
   ]);
-  const common = { book: bv, labels, bookDownloads, feed: 'feed.xml', tagCount: book.tags.size };
+  const common = { book: bv, labels, bookDownloads, feed: 'feed.xml', tagCount: book.tags.size, search: search ? SEARCH_PAGE : undefined };
 
   await write('index.html', await templates.render('site/index', { ...common, root: '', articles: views }));
 
@@ -76,6 +87,7 @@ export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
       articleDownloads: downloadsFor(ctx, labels, [[`pdf/${article.slug}.pdf`, labels.download_article_pdf!]]),
     });
     await write(`articles/${article.slug}.html`, html);
+    search?.add({ path: `articles/${article.slug}.html`, article: views[i]!, tree });
     ctx.progress.tick('site', i + 1, book.articles.length);
   }
 
@@ -88,8 +100,14 @@ export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
     }
   }
 
+  if (search) {
+    const options = { bundle: `${SEARCH_DIR}/`, language: search.language, segment: needsSegmentation(search.language) };
+    await write(SEARCH_PAGE, await templates.render('site/search', { ...common, root: '', searchPage: true, options }));
+  }
+
   await write('feed.xml', await feed(ctx, book, views));
   ctx.progress.end('site', `${book.articles.length} pages`);
+  if (search) written.push(...(await search.write()));
   return written;
 }
 
