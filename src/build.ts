@@ -12,11 +12,11 @@ import { fetchRemoteImages } from './assets/remote.ts';
 import { Cache, hashOf, toolFingerprint } from './cache.ts';
 import { type BookConfig, loadConfig } from './config.ts';
 import { loadBook } from './content/load.ts';
-import { BuildError, Diagnostics } from './diagnostics.ts';
+import { BuildError, type Diagnostic, Diagnostics } from './diagnostics.ts';
 import { writeSite } from './outputs/site.ts';
 import type { OutputContext, OutputFile } from './outputs/types.ts';
 import { type Progress, silentProgress } from './progress.ts';
-import { loadTemplates } from './templates.ts';
+import { loadTemplates, type Templates } from './templates.ts';
 import type { Book } from './types.ts';
 
 export type Format = 'html' | 'pdf' | 'epub';
@@ -167,7 +167,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   const templatesDir = options.templates ? path.resolve(cwd, options.templates) : (await isDir(path.join(cwd, 'templates'))) ? path.join(cwd, 'templates') : path.join(TOOL_ROOT, 'templates');
-  const templates = await loadTemplates(templatesDir);
+  let templates: Templates;
+  try {
+    templates = await loadTemplates(templatesDir);
+  } catch (error) {
+    diagnostics.error('template', `Cannot read the templates: ${(error as Error).message.split('\n')[0]}`, { file: (error as { file?: string }).file ?? path.join(templatesDir, 'labels.yaml') });
+    return fail(book);
+  }
 
   // Nothing changed since the last build into this folder: the outputs are already right.
   const buildKey = await fingerprint(book, formats, templatesDir, options);
@@ -207,13 +213,24 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await cache.writeJson('builds', hashOf(outDir), { key: buildKey, files: [...files.values()] } satisfies BuildRecord);
   } catch (error) {
     await cleanup();
+    const template = templateProblem(error);
     if (error instanceof BuildError) for (const d of error.diagnostics) diagnostics.add(d);
+    else if (template) diagnostics.add(template);
     else if ((error as Error).name === 'AbortError') diagnostics.error('interrupted', 'The build was interrupted; the output folder was left as it was');
     else if (isWriteError(error)) diagnostics.error('output-write', `Cannot write the output: ${writeErrorReason(error)}; the output folder ${outDir} was left as it was`);
     else diagnostics.error('internal', `Unexpected failure: ${(error as Error).stack ?? String(error)}`);
     return fail(book);
   }
   return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book, articles: articleStats };
+}
+
+/** A LiquidJS error as a diagnostic at its template's line, or undefined for any other error. */
+function templateProblem(error: unknown): Diagnostic | undefined {
+  const e = error as { name?: string; token?: { file?: string; getPosition?: () => [number, number] }; originalError?: Error; message?: string };
+  if (!e?.token || typeof e.token.getPosition !== 'function' || !/Error/.test(e.name ?? '')) return undefined;
+  const [line, column] = e.token.getPosition();
+  const message = (e.originalError?.message ?? e.message ?? 'template error').replace(/, (file|line|col):[^,]*/g, '');
+  return { severity: 'error', rule: 'template', message: `Template error: ${message}`, file: e.token.file, line, column };
 }
 
 /** Replaces `outDir` by `staging` with two renames, so readers never see half a build. */
