@@ -13,6 +13,7 @@ import { Cache, hashOf, toolFingerprint } from './cache.ts';
 import { type BookConfig, loadConfig } from './config.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, type Diagnostic, Diagnostics } from './diagnostics.ts';
+import { SharedBrowser } from './outputs/shared-browser.ts';
 import { writeSite } from './outputs/site.ts';
 import type { OutputContext, OutputFile } from './outputs/types.ts';
 import { type Progress, silentProgress } from './progress.ts';
@@ -112,6 +113,7 @@ export type Output = (ctx: OutputContext) => Promise<OutputFile[]>;
  * links only to downloads that really were written.
  */
 const OUTPUTS: Partial<Record<Format, () => Promise<Output>>> = {
+  pdf: async () => (await import('./outputs/pdf/index.ts')).writePdfs,
   epub: async () => (await import('./outputs/epub.ts')).writeEpub,
   html: async () => writeSite,
 };
@@ -186,6 +188,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const staging = `${outDir}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
   const files = new Map<string, OutputFile>();
   const cleanup = () => rm(staging, { recursive: true, force: true }).catch(() => undefined);
+  // One browser for the whole build, launched by the first output that needs it.
+  const browser = new SharedBrowser(config, options.signal);
+  const closeOnAbort = () => void browser.close();
+  options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
     await mkdir(path.dirname(outDir), { recursive: true });
     await mkdir(staging);
@@ -199,7 +205,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       const output = await load();
       const written = await timed(format, () =>
-        output({ book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal }),
+        output({ book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal, browser, cache }),
       );
       for (const f of written) files.set(f.path, f);
       if (diagnostics.hasErrors()) break;
@@ -220,6 +226,9 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     else if (isWriteError(error)) diagnostics.error('output-write', `Cannot write the output: ${writeErrorReason(error)}; the output folder ${outDir} was left as it was`);
     else diagnostics.error('internal', `Unexpected failure: ${(error as Error).stack ?? String(error)}`);
     return fail(book);
+  } finally {
+    options.signal?.removeEventListener('abort', closeOnAbort);
+    await browser.close();
   }
   return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book, articles: articleStats };
 }

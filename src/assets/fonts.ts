@@ -25,7 +25,7 @@ export interface FontFace {
 
 /** package, weight-and-style stylesheets, and which subsets to keep (all when omitted). */
 const FONTS: readonly { pkg: string; sheets: string[]; subsets?: RegExp }[] = [
-  { pkg: '@fontsource/source-serif-4', sheets: ['400.css', '400-italic.css', '600.css', '700.css', '700-italic.css'], subsets: /-(latin|latin-ext)-/ },
+  { pkg: '@fontsource/source-serif-4', sheets: ['400.css', '400-italic.css', '600.css', '700.css', '700-italic.css'], subsets: /-(latin|latin-ext|greek|cyrillic|cyrillic-ext)-/ },
   { pkg: '@fontsource/noto-serif-sc', sheets: ['400.css', '700.css'] },
   { pkg: '@fontsource/jetbrains-mono', sheets: ['400.css', '700.css'], subsets: /-(latin|latin-ext)-/ },
 ];

@@ -40,7 +40,7 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
   const identifier = bookIdentifier(config);
   const modified = modifiedDate(book, process.env, ctx);
   const editorLine = view.editors ? (labels.edited_line ?? '{names}').replace('{names}', view.editors) : undefined;
-  const browser = new EpubBrowser(config);
+  const browser = new EpubBrowser(config, ctx.browser);
   let coverTask: Promise<EpubImage> | undefined;
 
   try {

@@ -1,8 +1,10 @@
 /** What every output gets and gives back. */
+import type { Cache } from '../cache.ts';
 import type { Diagnostics } from '../diagnostics.ts';
 import type { Progress } from '../progress.ts';
 import type { Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
+import type { SharedBrowser } from './shared-browser.ts';
 
 export interface OutputContext {
   book: Book;
@@ -14,6 +16,10 @@ export interface OutputContext {
   /** Files written by the outputs that ran before, by path relative to `outDir`. */
   files: ReadonlyMap<string, OutputFile>;
   signal?: AbortSignal;
+  /** The build's one browser, launched on first use (see shared-browser.ts). Absent: an output launches and closes its own. */
+  browser?: SharedBrowser;
+  /** The build cache, for outputs that keep expensive results (printed articles). */
+  cache?: Cache;
 }
 
 export interface OutputFile {

@@ -7,7 +7,8 @@
  */
 import type { Browser, Page } from 'puppeteer';
 import type { BookConfig } from '../../config.ts';
-import { closeBrowser, findBrowser, launchBrowser } from '../pdf/browser.ts';
+import { BrowserNotFoundError } from '../pdf/browser.ts';
+import { SharedBrowser } from '../shared-browser.ts';
 
 /** An origin that never resolves: pages are served from memory under it. */
 export const ORIGIN = 'https://anthology.invalid/';
@@ -23,25 +24,22 @@ export class EpubBrowser {
   /** Why there is no browser, once that is known. */
   unavailable: string | undefined;
 
-  constructor(config: BookConfig) {
+  private readonly shared: SharedBrowser;
+  private readonly owned: boolean;
+
+  /** `shared`: the build's browser (see shared-browser.ts); without it, this owns one and closes it. */
+  constructor(config: BookConfig, shared?: SharedBrowser) {
     this.config = config;
+    this.shared = shared ?? new SharedBrowser(config);
+    this.owned = !shared;
   }
 
   /** The browser, launched on first call; undefined (with `unavailable` set) when there is none. */
   get(): Promise<Browser | undefined> {
-    this.browser ??= (async () => {
-      try {
-        const found = await findBrowser({ explicitPath: this.config.pdf.browser, baseDir: this.config.base });
-        if (!found) {
-          this.unavailable = 'no Chrome or Chromium was found (see `npm run setup`)';
-          return undefined;
-        }
-        return await launchBrowser({ executablePath: found.path, timeoutMs: this.config.pdf.timeout });
-      } catch (error) {
-        this.unavailable = (error as Error).message.split('\n')[0];
-        return undefined;
-      }
-    })();
+    this.browser ??= this.shared.get().catch((error: Error) => {
+      this.unavailable = error instanceof BrowserNotFoundError ? 'no Chrome or Chromium was found (see `npm run setup`)' : error.message.split('\n')[0];
+      return undefined;
+    });
     return this.browser;
   }
 
@@ -67,8 +65,8 @@ export class EpubBrowser {
     return page;
   }
 
+  /** Closes the browser if this owns it; the build's shared browser is closed by the build. */
   async close(): Promise<void> {
-    const browser = await this.browser;
-    if (browser) await closeBrowser(browser);
+    if (this.owned) await this.shared.close();
   }
 }

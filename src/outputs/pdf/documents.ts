@@ -1,0 +1,180 @@
+/**
+ * The print documents: the stylesheet and the files it may load, an
+ * article's body (the same for its own PDF and for the book, so one print can
+ * serve both), the book's front matter, and the page rules of each job.
+ */
+import path from 'node:path';
+import type { Element, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { toString } from 'hast-util-to-string';
+import { visit } from 'unist-util-visit';
+import { MEDIA_TYPES } from '../../assets/files.ts';
+import { resolveTree } from '../../markdown/resolve.ts';
+import { articleView, bookView, formatNames, type Labels, type Templates } from '../../templates.ts';
+import type { Article, Book } from '../../types.ts';
+import { idPrefix, refUrl } from './links.ts';
+import { printFonts, svgWithFonts } from './print-fonts.ts';
+import { PRINT_ORIGIN, type ServedFile } from './printer.ts';
+import { baseFontSize, type PageSetup, pageSize } from './setup.ts';
+
+/** Stylesheets of the templates folder, in cascade order, for every print document. */
+export const PRINT_CSS = ['css/content.css', 'css/highlight.css', 'css/print.css'];
+
+/** The stylesheet of the print documents and every file it and the articles may load. */
+export async function printResources(book: Book, templates: Templates, coverFile: string | undefined): Promise<{ css: string; files: Map<string, ServedFile> }> {
+  const fonts = printFonts(`${PRINT_ORIGIN}/fonts/`);
+  const files = new Map<string, ServedFile>();
+  for (const [name, file] of fonts.files) files.set(`/fonts/${name}`, { file, type: 'font/woff2' });
+  for (const asset of book.assets.values()) {
+    // An SVG as the build cleaned it, with the book's fonts for its text.
+    const svg = asset.content && asset.mediaType === 'image/svg+xml' ? svgWithFonts(asset.content.toString('utf8')) : asset.content;
+    files.set(`/${asset.name}`, svg !== undefined ? { body: svg, type: asset.mediaType } : { file: asset.source, type: asset.mediaType });
+  }
+  if (coverFile) files.set(`/cover/${path.basename(coverFile)}`, { file: coverFile, type: mediaType(coverFile) });
+  const sheets = await Promise.all(PRINT_CSS.map((name) => templates.read(name)));
+  return { css: [fonts.css, ...sheets].join('\n'), files };
+}
+
+function mediaType(file: string): string {
+  return MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+export const FRONT_IDS = { cover: ':cover', contents: ':contents' } as const;
+
+/** Texts of the headings of an article's print document, in order: the title, then the body's. */
+export function headingTexts(article: Article): string[] {
+  const out = [article.title];
+  visit(article.tree, 'element', (node: Element) => {
+    if (/^h[1-6]$/.test(node.tagName)) out.push(toString(node));
+  });
+  return out;
+}
+
+/** The body of an article's print document. */
+export async function articleBody(templates: Templates, book: Book, article: Article, index: number): Promise<string> {
+  const labels = templates.labels(article.lang);
+  const prefix = idPrefix(article);
+  const tree = resolveTree(article.tree, {
+    articleHref: (slug, fragment) => (slug === article.slug && fragment ? `#${prefix}${fragment}` : refUrl(slug, fragment)),
+    assetHref: (name) => `${PRINT_ORIGIN}/${name}`,
+    remoteImages: 'placeholder',
+    imageLabel: labels.image,
+    idPrefix: prefix,
+  });
+  const anchors = printReady(tree);
+  return templates.render('print/article', {
+    book: bookView(book),
+    article: articleView(book, article, index),
+    labels,
+    number: String(index + 1).padStart(2, '0'),
+    content: toHtml(tree),
+    anchors,
+  });
+}
+
+/**
+ * Readies a resolved tree for print, in place: images load at once (no lazy
+ * loading: a print does not scroll), footnotes point back with an arrow the
+ * fonts have, and returns every id, which the template
+ * links to from a hidden list: Chromium writes a named destination only for
+ * the targets of links, and links from other articles need them all.
+ */
+function printReady(tree: Root): string[] {
+  const ids: string[] = [];
+  visit(tree, 'element', (node: Element) => {
+    if (typeof node.properties.id === 'string') ids.push(node.properties.id);
+    if (node.tagName === 'img') {
+      delete node.properties.loading;
+      delete node.properties.decoding;
+    }
+    // The back reference of a footnote: ↩ is in none of the book's fonts
+    // (the printer would take a system font); ↑ is in all of them.
+    if (node.tagName === 'a' && node.properties.dataFootnoteBackref !== undefined) {
+      node.children = node.children.map((c) => (c.type === 'text' ? { ...c, value: c.value.replace(/\u21a9\ufe0e?/g, '\u2191') } : c));
+    }
+  });
+  return ids;
+}
+
+export interface TocEntry {
+  slug: string;
+  title: string;
+  subtitle?: string;
+  authors: string;
+  /** Page the article starts on; undefined while the pages are not known yet. */
+  page?: number;
+}
+
+/** The book's front matter: cover, title page, imprint and contents. */
+export async function frontBody(templates: Templates, book: Book, entries: TocEntry[], cover: string | undefined): Promise<string> {
+  const bv = bookView(book);
+  const labels = printLabels(templates.labels(bv.lang), bv.lang);
+  // Until the pages are known, every number is as wide as the widest will be,
+  // so the contents take the same pages before and after.
+  const width = String(Math.max(999, ...entries.map((e) => e.page ?? 0))).length;
+  return templates.render('print/front', {
+    book: bv,
+    labels,
+    cover: cover ? `${PRINT_ORIGIN}/cover/${encodeURIComponent(path.basename(cover))}` : undefined,
+    ids: FRONT_IDS,
+    entries: entries.map((e, i) => ({
+      ...e,
+      number: String(i + 1).padStart(2, '0'),
+      href: refUrl(e.slug),
+      page: e.page === undefined ? '0'.repeat(width) : String(e.page),
+    })),
+  });
+}
+
+export function tocEntries(book: Book): TocEntry[] {
+  return book.articles.map((a) => ({ slug: a.slug, title: a.title, subtitle: a.subtitle, authors: formatNames(a.authors, a.lang) }));
+}
+
+/**
+ * Words the print templates need that labels.yaml may not have yet, with
+ * defaults for Chinese and English.
+ */
+export function printLabels(labels: Labels, lang: string): Labels {
+  const zh = lang.toLowerCase().startsWith('zh');
+  return {
+    cover: zh ? '封面' : 'Cover',
+    page: zh ? '页' : 'Page',
+    pages: zh ? '页' : 'pages',
+    ...labels,
+  };
+}
+
+/** `@page` rules of a print job: size, mirrored margins, running heads. */
+export function pageRules(setup: PageSetup, heads: { left: string; right: string }): string {
+  const m = setup.margins;
+  return [
+    pageVariables(setup),
+    `@page { size: ${setup.size}; margin: ${m.top} ${m.outer} ${m.bottom} ${m.inner}; }`,
+    `@page :right { margin-left: ${m.inner}; margin-right: ${m.outer}; @top-center { content: ${cssString(heads.right)}; } }`,
+    `@page :left { margin-left: ${m.outer}; margin-right: ${m.inner}; @top-center { content: ${cssString(heads.left)}; } }`,
+    `@page :first { @top-center { content: none; } }`,
+  ].join('\n');
+}
+
+/** Page rules of the front matter: no running heads (the contents has its title). */
+export function frontPageRules(setup: PageSetup): string {
+  const m = setup.margins;
+  return [
+    pageVariables(setup),
+    `@page { size: ${setup.size}; margin: ${m.top} ${m.outer} ${m.bottom} ${m.inner}; }`,
+    `@page :right { margin-left: ${m.inner}; margin-right: ${m.outer}; }`,
+    `@page :left { margin-left: ${m.outer}; margin-right: ${m.inner}; }`,
+  ].join('\n');
+}
+
+/** The page's dimensions for print.css, and the size of the text. */
+function pageVariables(setup: PageSetup): string {
+  const { width, height } = pageSize(setup);
+  const m = setup.margins;
+  return `:root { --page-width: ${width}; --page-height: ${height}; --page-body-height: calc(${height} - ${m.top} - ${m.bottom}); font-size: ${baseFontSize(setup)}; }`;
+}
+
+/** A CSS string literal. */
+export function cssString(value: string): string {
+  return `"${value.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`;
+}

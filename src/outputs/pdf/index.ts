@@ -1,0 +1,354 @@
+/**
+ * The PDF output: `pdf/<slug>.pdf` for every article and `<name>.pdf`, the
+ * book.
+ *
+ * How the book is made (see also assemble.ts):
+ * 1. Every article is printed once, as its own short job, in parallel on a
+ *    pool of browser pages: never thousands of pages in one tab. When the
+ *    article PDFs use the book's page setup, that one print serves both the
+ *    article's own PDF and the book; otherwise the article prints twice.
+ * 2. The front matter (cover, title page, imprint, contents) is printed with
+ *    placeholder page numbers as wide as the real ones, which tells how many
+ *    pages it takes; with the page count of every article known, the page
+ *    each article starts on follows (every article starts on a right-hand
+ *    page, after a blank page when needed), and the front matter is printed
+ *    again with the real numbers. Its page count must not change.
+ * 3. The parts are assembled into one PDF, page numbers are written in, and
+ *    the pages each article really starts on are compared with the contents.
+ * Nothing of this depends on another article's page numbers at print time,
+ * so a changed article re-prints alone (once the parts are cached).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Browser } from 'puppeteer';
+import { type Cache, hashOf, toolFingerprint } from '../../cache.ts';
+import { bookEditors } from '../../config.ts';
+import { formatNames } from '../../templates.ts';
+import type { Article } from '../../types.ts';
+import type { OutputContext, OutputFile } from '../types.ts';
+import { type AssembleResult, PdfAssembler } from './assemble.ts';
+import { SharedBrowser } from '../shared-browser.ts';
+import { BrowserLaunchError, BrowserNotFoundError } from './browser.ts';
+import { articleBody, FRONT_IDS, frontBody, frontPageRules, headingTexts, pageRules, printLabels, printResources, type TocEntry, tocEntries } from './documents.ts';
+import { FolioFont, type FolioStyle } from './folio.ts';
+import { articleLink, bookLink, destName, startId } from './links.ts';
+import { quickPageCount } from './pdf-file.ts';
+import { folioFontFile } from './print-fonts.ts';
+import { OFFLINE_ARGS, Printer, type PrintJob } from './printer.ts';
+import { marginsInPoints, type PageSetup, sameSetup } from './setup.ts';
+
+const FOLIO_STYLE: FolioStyle = { size: 8, color: [0.45, 0.43, 0.4] };
+
+/**
+ * The build may hand the PDF output its cache (src/cache.ts): article prints
+ * are then kept under a key of everything they depend on, and a rebuild
+ * re-prints only the articles that changed.
+ */
+export type PdfContext = OutputContext;
+
+export async function writePdfs(ctx: PdfContext): Promise<OutputFile[]> {
+  const { book, diagnostics, signal } = ctx;
+  const config = book.config;
+  signal?.throwIfAborted();
+
+  let cover = config.cover ? path.resolve(config.base, config.cover) : undefined;
+  if (cover && !existsSync(cover)) {
+    diagnostics.warn('pdf-cover', `The cover image ${cover} (\`cover\` in the book config) does not exist; the cover is printed without it`, { file: config.file });
+    cover = undefined;
+  }
+  const resources = await printResources(book, ctx.templates, cover);
+
+  // The build's shared browser; called on its own (tests), this output owns one.
+  const owner = ctx.browser ?? new SharedBrowser(config, signal);
+  let browser: Browser;
+  try {
+    browser = await owner.get();
+  } catch (error) {
+    if (!ctx.browser) await owner.close();
+    if (error instanceof BrowserNotFoundError || error instanceof BrowserLaunchError) {
+      diagnostics.error('pdf-browser', error.message, { file: error instanceof BrowserNotFoundError && config.pdf.browser ? config.file : undefined });
+      return [];
+    }
+    throw error;
+  }
+  let printer: Printer | undefined;
+  const onAbort = () => {
+    printer?.close();
+    void owner.close();
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const partsDir = path.join(ctx.outDir, '.pdf-parts');
+  const blocked = new Map<string, Set<string>>();
+  try {
+    printer = await Printer.open({
+      browser,
+      concurrency: config.pdf.concurrency ?? availableParallelism(),
+      timeoutMs: config.pdf.timeout,
+      css: resources.css,
+      files: resources.files,
+      signal,
+      onBlocked: (url, job) => {
+        const key = job ?? '';
+        if (!blocked.has(key)) blocked.set(key, new Set());
+        blocked.get(key)!.add(url);
+      },
+    });
+    return await printAll(ctx, { browser, printer, partsDir, cover, blocked, css: resources.css });
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    printer?.close();
+    if (!ctx.browser) await owner.close();
+    await rm(partsDir, { recursive: true, force: true });
+  }
+}
+
+interface Run {
+  browser: Browser;
+  printer: Printer;
+  /** Where the book's parts wait for the assembly. */
+  partsDir: string;
+  cover: string | undefined;
+  /** Refused requests by job label. */
+  blocked: Map<string, Set<string>>;
+  /** The stylesheet of every print. */
+  css: string;
+}
+
+async function printAll(ctx: PdfContext, run: Run): Promise<OutputFile[]> {
+  const { book, templates, diagnostics, progress, signal } = ctx;
+  const { printer, partsDir, cover } = run;
+  const config = book.config;
+  const bookSetup = config.pdf.book;
+  const articleSetup = config.pdf.article;
+  const shared = sameSetup(bookSetup, articleSetup);
+  const started = performance.now();
+  const folioFont = new FolioFont(folioFontFile());
+  const n = book.articles.length;
+  // Prints (one or two per article, the front matter twice), then one step per article to assemble.
+  const total = n * (shared ? 1 : 2) + 2 + n;
+  let done = 0;
+  const tick = () => progress.tick('pdf', ++done, total);
+  progress.start('pdf', total);
+  await mkdir(path.join(ctx.outDir, 'pdf'), { recursive: true });
+  await mkdir(partsDir, { recursive: true });
+
+  // Article prints from the cache when nothing they depend on changed.
+  const printKey = ctx.cache?.enabled ? hashOf(await toolFingerprint(), await run.browser.version(), run.css) : undefined;
+  const printArticle = async (job: PrintJob): Promise<Uint8Array> => {
+    const key = printKey && hashOf(printKey, job.body, job.pageCss, job.lang, job.title, String(job.outline));
+    const hit = key ? await ctx.cache!.readBytes('pdf', key, '.pdf') : undefined;
+    if (hit && quickPageCount(hit) !== undefined) return hit;
+    const pdf = await printer.print(job);
+    if (key) await ctx.cache!.writeBytes('pdf', key, '.pdf', pdf);
+    return pdf;
+  };
+
+  const frontJob = async (entries: TocEntry[]): Promise<PrintJob> => ({
+    body: await frontBody(templates, book, entries, cover),
+    lang: config.lang ?? 'en',
+    title: config.title,
+    pageCss: frontPageRules(bookSetup),
+    outline: false,
+    label: FRONT_LABEL,
+  });
+  const entries = tocEntries(book);
+  const frontDraft = printer.print(await frontJob(entries)).then((pdf) => {
+    tick();
+    return pdf;
+  });
+  // Awaited after the articles; until then a failure must not count as unhandled.
+  frontDraft.catch(() => {});
+
+  // 1. Every article: its part of the book, and its own PDF.
+  const own: OutputFile[] = [];
+  const parts: { file: string; pages: number }[] = [];
+  let failed = false;
+  await forEachLimit(book.articles, (config.pdf.concurrency ?? availableParallelism()) + 1, async (article, index) => {
+    const label = article.path;
+    try {
+      const body = await articleBody(templates, book, article, index);
+      const heads = { left: config.title, right: article.title };
+      const job: PrintJob = { body, lang: article.lang, title: article.title, pageCss: pageRules(bookSetup, heads), outline: true, label };
+      const part = await printArticle(job);
+      tick();
+      const file = path.join(partsDir, `${index}.pdf`);
+      await writeFile(file, part);
+      const pages = quickPageCount(part);
+      if (pages === undefined) throw new Error('Chromium wrote a PDF whose pages could not be counted');
+      parts[index] = { file, pages };
+      const single = shared ? part : await printArticle({ ...job, pageCss: pageRules(articleSetup, heads) });
+      if (!shared) tick();
+      own[index] = await writeArticlePdf(ctx, article, single, folioFont, articleSetup);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      failed = true;
+      diagnostics.error('pdf-print', `Cannot print the article: ${(error as Error).message}`, { file: article.file });
+    } finally {
+      reportBlocked(ctx, run.blocked, label, article.file);
+    }
+  });
+  const written = own.filter((f) => f !== undefined);
+
+  // 2. Where every article starts, and the contents with those numbers.
+  let front: Uint8Array;
+  let starts: number[];
+  try {
+    const draft = await frontDraft;
+    if (failed) return written;
+    let frontPages = quickPageCount(draft)!;
+    for (let attempt = 1; ; attempt++) {
+      starts = plan(frontPages, parts.map((p) => p.pages));
+      front = await printer.print(await frontJob(entries.map((e, i) => ({ ...e, page: starts[i] }))));
+      const pages = quickPageCount(front)!;
+      if (pages === frontPages) break;
+      // The numbers changed the length of the contents (they should not): plan again.
+      if (attempt === 3) throw new Error(`the contents take ${pages} pages with page numbers but ${frontPages} without`);
+      frontPages = pages;
+    }
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    diagnostics.error('pdf-print', `Cannot print the book's cover, title page and contents: ${(error as Error).message}`, { file: config.file });
+    return written;
+  } finally {
+    reportBlocked(ctx, run.blocked, FRONT_LABEL, config.file);
+  }
+  tick();
+  // The print pages go now, to free their memory for the assembly; the
+  // browser itself belongs to the build (the EPUB may still need it).
+  printer.close();
+
+  // 3. The book, and a check that every article starts where the contents say.
+  const name = `${config.output.name}.pdf`;
+  const result = await assembleBook(ctx, path.join(ctx.outDir, name), front, parts, folioFont, tick);
+  const moved = book.articles.filter((_, i) => result.starts[i + 1] !== starts[i]);
+  if (moved.length) {
+    diagnostics.error('pdf-contents', `The contents give the wrong page for ${moved.map((a) => `"${a.title}"`).join(', ')}: this is a bug of the PDF output, please report it`, { file: config.file });
+    return written;
+  }
+  written.push({ path: name, bytes: result.bytes, pages: result.pages });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  progress.end('pdf', `${n} articles and the book (${result.pages} pages) in ${seconds} s`);
+  return written;
+}
+
+const FRONT_LABEL = 'the front matter';
+
+/** First page of each article, given the pages of the front matter and of each article. */
+export function plan(frontPages: number, articlePages: number[]): number[] {
+  const starts: number[] = [];
+  let last = frontPages;
+  for (const pages of articlePages) {
+    if (last % 2 === 1) last++; // a blank left-hand page
+    starts.push(last + 1);
+    last += pages;
+  }
+  return starts;
+}
+
+async function assembleBook(
+  ctx: OutputContext,
+  file: string,
+  front: Uint8Array,
+  parts: { file: string; pages: number }[],
+  folioFont: FolioFont,
+  onPart: () => void,
+): Promise<AssembleResult> {
+  const { book, templates } = ctx;
+  const config = book.config;
+  const labels = printLabels(templates.labels(config.lang ?? 'en'), config.lang ?? 'en');
+  const tags = [...book.tags.keys()];
+  const asm = new PdfAssembler({
+    file,
+    mode: 'book',
+    rightHandStarts: true,
+    info: {
+      title: config.subtitle ? `${config.title}: ${config.subtitle}` : config.title,
+      author: formatNames(bookEditors(config), config.lang ?? 'en') || undefined,
+      subject: config.description,
+      keywords: tags.length ? tags.join(', ') : undefined,
+      lang: config.lang ?? 'en',
+      creator: 'anthology',
+    },
+    folios: { font: folioFont, style: FOLIO_STYLE, margins: marginsInPoints(config.pdf.book) },
+    links: (uri) => bookLink(book, uri),
+    frontBookmarks: [
+      { title: labels.cover!, dest: destName(FRONT_IDS.cover) },
+      { title: labels.contents!, dest: destName(FRONT_IDS.contents) },
+    ],
+    pageLayout: 'TwoPageRight',
+  });
+  try {
+    await asm.addPart(front, { structType: 'Part' });
+    const open = book.articles.length <= 12;
+    for (const [i, article] of book.articles.entries()) {
+      ctx.signal?.throwIfAborted();
+      await asm.addPart(await readFile(parts[i]!.file), {
+        structType: 'Art',
+        folio: (page) => page > 0,
+        bookmark: { title: article.title, open },
+        startName: destName(startId(article)),
+        headings: headingTexts(article),
+      });
+      onPart();
+    }
+    return asm.finish();
+  } catch (error) {
+    asm.abandon();
+    throw error;
+  }
+}
+
+/** An article's own PDF, from its print. */
+async function writeArticlePdf(ctx: OutputContext, article: Article, pdf: Uint8Array, folioFont: FolioFont, setup: PageSetup): Promise<OutputFile> {
+  const rel = `pdf/${article.slug}.pdf`;
+  const asm = new PdfAssembler({
+    file: path.join(ctx.outDir, rel),
+    mode: 'single',
+    rightHandStarts: false,
+    info: {
+      title: article.title,
+      author: formatNames(article.authors, article.lang) || undefined,
+      subject: article.summary ?? (article.excerpt || undefined),
+      keywords: article.tags.length ? article.tags.join(', ') : undefined,
+      lang: article.lang,
+      creator: 'anthology',
+    },
+    folios: { font: folioFont, style: FOLIO_STYLE, margins: marginsInPoints(setup) },
+    links: (uri) => articleLink(ctx.book, uri),
+  });
+  try {
+    await asm.addPart(pdf, { folio: (page) => page > 0, headings: headingTexts(article) });
+    const result = asm.finish();
+    return { path: rel, bytes: result.bytes, pages: result.pages };
+  } catch (error) {
+    asm.abandon();
+    throw error;
+  }
+}
+
+function reportBlocked(ctx: OutputContext, blocked: Map<string, Set<string>>, label: string, file: string | undefined): void {
+  const urls = blocked.get(label);
+  if (!urls?.size) return;
+  blocked.delete(label);
+  const list = [...urls];
+  ctx.diagnostics.warn(
+    'pdf-request-blocked',
+    `Printing refused ${list.length === 1 ? 'a request' : `${list.length} requests`} for ${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}: a PDF uses only the files of the book (its images and fonts), never the network or other files`,
+    { file },
+  );
+}
+
+/** Runs fn over items with at most `limit` at a time, in order of index. */
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+

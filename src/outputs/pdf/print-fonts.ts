@@ -1,0 +1,122 @@
+/**
+ * The fonts of print. Everything is set in the book's own fonts (@fontsource
+ * TrueType, which Chromium embeds as real subset fonts): a character they do
+ * not have would come from a system font, which Chromium embeds as Type 3.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { type FontFace, fontFaceCss, fontFaces } from '../../assets/fonts.ts';
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
+
+/**
+ * Chinese text is set from one font file per weight (the Simplified Chinese
+ * subset of Noto Serif SC) rather than the ~100 unicode-range pieces the site
+ * uses: consecutive characters then share a font, which keeps the PDF's text
+ * runs whole (and small), and the book's font merges into one. The pieces
+ * stay behind it for characters outside the subset. print.css names it.
+ */
+const PRINT_CJK_FAMILY = 'Noto Serif SC Print';
+const PRINT_CJK_FILES = [
+  { weight: 400, file: 'noto-serif-sc-chinese-simplified-400-normal.woff2' },
+  { weight: 700, file: 'noto-serif-sc-chinese-simplified-700-normal.woff2' },
+];
+
+/**
+ * Greek and Cyrillic of Source Serif 4, which the site leaves out: in print a
+ * missing letter would come from a system font, embedded as Type 3.
+ */
+const PRINT_EXTRA_SUBSETS = ['greek', 'cyrillic', 'cyrillic-ext'];
+
+function printFaces(): FontFace[] {
+  const faces = fontFaces();
+  const have = new Set(faces.map((f) => f.file.name));
+  const dir = packageDir('@fontsource/source-serif-4');
+  const ranges = JSON.parse(readFileSync(path.join(dir, 'unicode.json'), 'utf8')) as Record<string, string>;
+  const styles = new Map(faces.filter((f) => f.family === 'Source Serif 4').map((f) => [`${f.weight}-${f.style}`, f]));
+  const extra: FontFace[] = [];
+  for (const subset of PRINT_EXTRA_SUBSETS) {
+    for (const face of styles.values()) {
+      const name = `source-serif-4-${subset}-${face.weight}-${face.style}.woff2`;
+      if (have.has(name) || !existsSync(path.join(dir, 'files', name))) continue;
+      extra.push({ ...face, unicodeRange: ranges[subset], file: { source: path.join(dir, 'files', name), name } });
+    }
+  }
+  return [...faces, ...extra];
+}
+
+/** The print fonts' @font-face rules (URLs below `urlPrefix`) and their files by name. */
+export function printFonts(urlPrefix: string): { css: string; files: Map<string, string> } {
+  const faces = printFaces();
+  const files = new Map<string, string>(faces.map((f) => [f.file.name, f.file.source]));
+  const cjkDir = path.join(packageDir('@fontsource/noto-serif-sc'), 'files');
+  const cjk = PRINT_CJK_FILES.map(({ weight, file }) => {
+    files.set(file, path.join(cjkDir, file));
+    return `@font-face{font-family:"${PRINT_CJK_FAMILY}";font-style:normal;font-weight:${weight};font-display:block;src:url("${urlPrefix}${file}") format("woff2");}`;
+  });
+  // font-display: block rather than the site's swap: a print never shows a fallback.
+  const css = [...cjk, fontFaceCss(faces, urlPrefix).replace(/font-display:swap/g, 'font-display:block')].join('\n');
+  return { css, files };
+}
+
+/** Source Serif 4's Latin regular as WOFF 1.0, for the page numbers (folio.ts). */
+export function folioFontFile(): string {
+  const face = fontFaces().find((f) => f.family === 'Source Serif 4' && f.weight === '400' && f.style === 'normal' && /-latin-400-normal/.test(f.file.name));
+  if (!face) throw new Error('Source Serif 4 is missing from the fonts');
+  return face.file.source.replace(/\.woff2$/, '.woff');
+}
+
+const GENERIC_FAMILIES = new Set(['serif', 'sans-serif', 'monospace', 'cursive', 'fantasy', 'system-ui', 'ui-serif', 'ui-sans-serif', 'ui-monospace', 'ui-rounded', 'math', 'emoji', 'fangsong', 'inherit', 'initial', 'unset']);
+
+/**
+ * An SVG image cannot load fonts from outside itself, so its text would be
+ * set in a system font (embedded as Type 3, for Chinese). Every font family
+ * the image names gets the book's Chinese face (which has Latin too), inlined
+ * as a data: URL; only images with text pay for it.
+ */
+export function svgWithFonts(svg: string): string {
+  const cjkDir = path.join(packageDir('@fontsource/noto-serif-sc'), 'files');
+  const families = new Set<string>();
+  for (const m of svg.matchAll(/font-family\s*(?:=\s*(?:"([^"]*)"|'([^']*)')|:\s*([^;"}]+))/g)) {
+    for (const name of (m[1] ?? m[2] ?? m[3] ?? '').split(',')) {
+      const family = name.trim().replace(/^(['"])(.*)\1$/, '$2').trim();
+      if (family && !GENERIC_FAMILIES.has(family.toLowerCase())) families.add(family);
+    }
+  }
+  if (families.size === 0 || !/<text\b/.test(svg)) return svg;
+  const bold = /font-weight\s*(?:=\s*["']?|:\s*)(?:bold|[6-9]00)/.test(svg);
+  // Characters outside the single-file face come from the site's pieces that hold them.
+  const chars = new Set([...svg.replace(/<[^>]*>/g, '')].map((c) => c.codePointAt(0)!).filter((c) => c >= 0x2e80));
+  const pieces = fontFaces().filter(
+    (f) => f.family === 'Noto Serif SC' && (f.weight === '400' || bold) && f.unicodeRange && [...chars].some((c) => inRange(f.unicodeRange!, c)),
+  );
+  const weights = (w: number | string) => (Number(w) < 550 ? '100 549' : '550 900');
+  const faces = [
+    ...pieces.map((f) => ({ weight: weights(f.weight), range: f.unicodeRange, data: readFileSync(f.file.source) })),
+    ...PRINT_CJK_FILES.filter((f) => f.weight === 400 || bold).map((f) => ({ weight: weights(f.weight), range: undefined, data: readFileSync(path.join(cjkDir, f.file)) })),
+  ].map((f) => ({ ...f, data: f.data.toString('base64') }));
+  // Declared last, the single-file face is tried first; the pieces fill in.
+  const css = [...families]
+    .flatMap((family) =>
+      faces.map(
+        (f) =>
+          `@font-face{font-family:"${family.replace(/["\\<>&]/g, '')}";font-weight:${f.weight};${f.range ? `unicode-range:${f.range};` : ''}src:url(data:font/woff2;base64,${f.data}) format("woff2");}`,
+      ),
+    )
+    .join('');
+  const open = /<svg\b[^>]*>/.exec(svg);
+  if (!open) return svg;
+  const at = open.index + open[0].length;
+  return `${svg.slice(0, at)}<style>${css}</style>${svg.slice(at)}`;
+}
+
+/** Whether a CSS unicode-range (`U+4E00-4E1F, U+3000`) holds a code point. */
+function inRange(range: string, cp: number): boolean {
+  return range.split(',').some((part) => {
+    const [lo = '', hi] = part.trim().replace(/^U\+/i, '').split('-');
+    return cp >= parseInt(lo, 16) && cp <= parseInt(hi ?? lo, 16);
+  });
+}
+
