@@ -12,6 +12,7 @@ import type { Progress } from './progress.ts';
 
 const HELP = `Usage: anthology build [options]
        anthology import FILE… [--out DIR] [--dry-run] [--force]
+       anthology dev [--articles DIR] [--config FILE] [--port N] [--host ADDR] [--open] [--drafts]
 
 Turns a folder of Markdown articles into a website, PDFs and an EPUB.
 \`import\` turns saved web pages (.html) and copied text (.txt) into articles.
@@ -38,6 +39,10 @@ Exit codes: 0 built (warnings allowed), 1 an article or the config has an error,
 `;
 
 export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; stderr: NodeJS.WriteStream } = process): Promise<number> {
+  if (argv[0] === 'dev') {
+    const { runDev } = await import('./dev/cli.ts');
+    return runDev(argv.slice(1), io);
+  }
   if (argv[0] === 'import') {
     const { runImport } = await import('./import/cli.ts');
     return runImport(argv.slice(1), io);
