@@ -101,8 +101,27 @@ export class Printer {
     return printer;
   }
 
-  /** Prints one job on the next free page. */
+  /**
+   * Prints one job. A page that crashes, fails or runs over the time limit is
+   * replaced by a fresh one and the job is tried once more there; a second
+   * failure is final, and says so.
+   */
   async print(job: PrintJob): Promise<Uint8Array> {
+    try {
+      return await this.printOnce(job);
+    } catch (error) {
+      if (this.closed || this.options.signal?.aborted) throw error;
+      try {
+        return await this.printOnce(job);
+      } catch (again) {
+        if (again instanceof Error) again.message += ' (twice: it was tried again in a fresh page)';
+        throw again;
+      }
+    }
+  }
+
+  /** Prints one job on the next free page. */
+  private async printOnce(job: PrintJob): Promise<Uint8Array> {
     this.options.signal?.throwIfAborted();
     const slot = await this.acquire();
     let healthy = true;
