@@ -83,6 +83,18 @@ describe('Markdown', () => {
     expect(html).toContain('<a>坏</a>');
   });
 
+  it('removes objects, base and meta elements, and data: and vbscript: links', async () => {
+    const { html, file } = await render(
+      '甲<object data="https://example.com/x.swf"><embed src="x.swf"></object>乙<base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=https://evil.example/">丙[数据](data:text/html;base64,PHNjcmlwdD4=) [vb](vbscript:msgbox) 丁',
+    );
+    expect(html).not.toMatch(/<object|<embed|<base|<meta|data:|vbscript:|evil/i);
+    expect(html).toContain('甲');
+    expect(html).toContain('乙');
+    expect(html).toContain('<a>数据</a>');
+    expect(html).toContain('丁');
+    expect(file.messages.map((m) => m.ruleId).sort()).toEqual(['html-removed', 'html-removed', 'html-removed', 'html-removed', 'url-removed', 'url-removed']); // object, embed, base, meta; data:, vbscript:
+  });
+
   it('replaces remote images by a placeholder for offline outputs', async () => {
     const { tree } = await render('![A photo](https://example.com/p.jpg)');
     const html = toHtml(resolveTree(tree, { articleHref: (s) => s, assetHref: (n) => n, remoteImages: 'placeholder' }));

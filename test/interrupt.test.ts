@@ -1,0 +1,68 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findBrowser } from '../src/outputs/pdf/browser.ts';
+import { FIXTURES } from './helpers/build.ts';
+
+const browser = await findBrowser();
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), 'anthology-interrupt-'));
+  await cp(path.join(FIXTURES, 'pdf-book'), path.join(root, 'book'), { recursive: true });
+  await mkdir(path.join(root, 'book/dist'));
+  await writeFile(path.join(root, 'book/dist/index.html'), 'previous build');
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+/** Every process below `pid` (children, grandchildren…), from /proc. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const stack = [pid];
+  while (stack.length) for (const c of children.get(stack.pop()!) ?? []) found.push(c), stack.push(c);
+  return found;
+}
+
+describe.skipIf(!browser || process.platform !== 'linux')('Ctrl-C in the middle of a build', () => {
+  it('closes the browser, leaves no process behind, removes the staging folder and keeps dist/', async () => {
+    const child = spawn(process.execPath, [path.resolve('bin/anthology.js'), 'build', '--no-cache'], { cwd: path.join(root, 'book'), env: { ...process.env, CI: 'true' } });
+    let stderr = '';
+    const printing = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (/anthology: pdf/.test(stderr)) resolve();
+      }),
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await printing;
+    // Wait until Chromium is really running under the build.
+    let browsers: number[] = [];
+    for (let i = 0; i < 100 && browsers.length === 0; i++) {
+      browsers = descendants(child.pid!).filter((pid) => /chrom/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? ''));
+      if (!browsers.length) await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(browsers.length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(130);
+    expect(stderr).toContain('SIGINT received, stopping; the output folder is left as it was');
+    await new Promise((r) => setTimeout(r, 500));
+    expect(browsers.filter((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '))).toEqual([]);
+    expect((await readdir(path.join(root, 'book'))).filter((n) => n.includes('staging'))).toEqual([]);
+    expect(await readdir(path.join(root, 'book/dist'))).toEqual(['index.html']);
+    expect(await readFile(path.join(root, 'book/dist/index.html'), 'utf8')).toBe('previous build');
+  });
+});
