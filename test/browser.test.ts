@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectAllGone, processTree } from './helpers/processes.ts';
 import {
   BrowserLaunchError,
   BrowserNotFoundError,
@@ -182,51 +183,6 @@ describe('findBrowser', () => {
 // ---------------------------------------------------------------------------
 
 /** Process state from /proc: undefined when the process is gone. */
-function procState(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-  } catch {
-    return undefined;
-  }
-}
-
-/** The pid and all its descendants, from /proc (Linux). */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(name));
-      children.set(ppid, list);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift()!;
-    out.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return out;
-}
-
-/** Waits until none of the pids is running (gone, or a zombie waiting for init). */
-async function expectAllGone(pids: number[], withinMs = 5_000): Promise<void> {
-  const alive = () => pids.filter((pid) => {
-    const state = procState(pid);
-    return state !== undefined && state !== 'Z' && state !== 'X';
-  });
-  const deadline = Date.now() + withinMs;
-  while (alive().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  expect(alive()).toEqual([]);
-}
-
 function userDataDirOf(browser: Browser): string {
   const arg = browser.process()?.spawnargs.find((a) => a.startsWith('--user-data-dir='));
   expect(arg).toBeDefined();

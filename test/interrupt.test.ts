@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findBrowser } from '../src/outputs/pdf/browser.ts';
 import { FIXTURES } from './helpers/build.ts';
+import { expectAllGone, processTree } from './helpers/processes.ts';
 
 const browser = await findBrowser();
 let root: string;
@@ -16,25 +17,6 @@ beforeAll(async () => {
   await writeFile(path.join(root, 'book/dist/index.html'), 'previous build');
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
-
-/** Every process below `pid` (children, grandchildren…), from /proc. */
-function descendants(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // Ended meanwhile.
-    }
-  }
-  const found: number[] = [];
-  const stack = [pid];
-  while (stack.length) for (const c of children.get(stack.pop()!) ?? []) found.push(c), stack.push(c);
-  return found;
-}
 
 describe.skipIf(!browser || process.platform !== 'linux')('Ctrl-C in the middle of a build', () => {
   it('closes the browser, leaves no process behind, removes the staging folder and keeps dist/', async () => {
@@ -51,7 +33,7 @@ describe.skipIf(!browser || process.platform !== 'linux')('Ctrl-C in the middle 
     // Wait until Chromium is really running under the build.
     let browsers: number[] = [];
     for (let i = 0; i < 100 && browsers.length === 0; i++) {
-      browsers = descendants(child.pid!).filter((pid) => /chrom/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? ''));
+      browsers = processTree(child.pid!).slice(1).filter((pid) => /chrom/i.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? ''));
       if (!browsers.length) await new Promise((r) => setTimeout(r, 50));
     }
     expect(browsers.length).toBeGreaterThan(0);
@@ -59,8 +41,7 @@ describe.skipIf(!browser || process.platform !== 'linux')('Ctrl-C in the middle 
     const code = await exited;
     expect(code).toBe(130);
     expect(stderr).toContain('SIGINT received, stopping; the output folder is left as it was');
-    await new Promise((r) => setTimeout(r, 500));
-    expect(browsers.filter((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '))).toEqual([]);
+    await expectAllGone(browsers);
     expect((await readdir(path.join(root, 'book'))).filter((n) => n.includes('staging'))).toEqual([]);
     expect(await readdir(path.join(root, 'book/dist'))).toEqual(['index.html']);
     expect(await readFile(path.join(root, 'book/dist/index.html'), 'utf8')).toBe('previous build');
