@@ -29,5 +29,7 @@ describe('paths that leave the articles folder', () => {
     expect(page).not.toMatch(/etc\/passwd|etc\/hostname|etc\/shadow|file:/);
     expect(page).toContain('开头的文字。');
     expect(page).toContain('结尾的文字。');
+    // The alt text stands in for each refused image, once.
+    expect(page).toContain('<figure><span class="image-missing">符号链接</span></figure>');
   });
 });

@@ -5,6 +5,7 @@
  * An image that cannot be used is reported and replaced by its alt text.
  */
 import type { Element, Root } from 'hast';
+import { toString } from 'hast-util-to-string';
 import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
@@ -26,6 +27,10 @@ export default function rehypeImages() {
       const drop = (rule: string, reason: string) => {
         file.message(reason, { place: node.position, ruleId: rule, source: 'images' });
         parent.children[index] = h('span.image-missing', alt || src);
+        // A figure captioned by that same alt text would say it twice.
+        if (parent.type === 'element' && parent.tagName === 'figure') {
+          parent.children = parent.children.filter((c) => !(c.type === 'element' && c.tagName === 'figcaption' && toString(c).trim() === (alt || src).trim()));
+        }
       };
       if (/^(https?:)?\/\//i.test(src)) {
         node.properties.dataRemoteSrc = src.startsWith('//') ? 'https:' + src : src;
