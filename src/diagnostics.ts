@@ -53,20 +53,6 @@ export class Diagnostics {
     this.add({ severity: 'warning', rule, message, ...where });
   }
 
-  /** Takes over the messages a unified processor left on a vfile. */
-  addVFileMessages(file: string, messages: readonly VFileMessage[]): void {
-    for (const m of messages) {
-      this.add({
-        severity: m.fatal ? 'error' : 'warning',
-        file,
-        line: m.line ?? undefined,
-        column: m.column ?? undefined,
-        message: m.reason,
-        rule: m.ruleId ?? m.source ?? 'markdown',
-      });
-    }
-  }
-
   get errors(): Diagnostic[] {
     return this.items.filter((d) => d.severity === 'error');
   }
@@ -109,6 +95,18 @@ export class Diagnostics {
     const w = this.warnings.length;
     return `${e} ${e === 1 ? 'error' : 'errors'}, ${w} ${w === 1 ? 'warning' : 'warnings'}`;
   }
+}
+
+/** The messages a unified processor left on a vfile, as diagnostics of `file`. */
+export function fromVFileMessages(file: string, messages: readonly VFileMessage[]): Diagnostic[] {
+  return messages.map((m) => ({
+    severity: m.fatal ? 'error' : 'warning',
+    file,
+    line: m.line ?? undefined,
+    column: m.column ?? undefined,
+    message: m.reason,
+    rule: m.ruleId ?? m.source ?? 'markdown',
+  }));
 }
 
 export interface Place {

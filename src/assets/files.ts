@@ -64,20 +64,20 @@ export async function hashAsset(file: string): Promise<{ asset: Asset; removed: 
     bytes = content;
   }
   const hash = createHash('sha256').update(bytes).digest('hex');
-  const stem = path
-    .basename(file, path.extname(file))
-    .normalize('NFC')
-    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 48) || 'file';
   const asset: Asset = {
     source: file,
-    name: `images/${stem}-${hash.slice(0, 10)}${ext}`,
+    name: assetName(path.basename(file, path.extname(file)), hash, ext, 'file'),
     mediaType: MEDIA_TYPES[ext] ?? 'application/octet-stream',
     hash,
     ...(content ? { content } : {}),
   };
   return { asset, removed };
+}
+
+/** `images/<stem>-<hash>.<ext>`: readable, content-hashed, safe in every output's file names. */
+export function assetName(stem: string, hash: string, ext: string, fallback: string): string {
+  const clean = stem.normalize('NFC').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 48) || fallback;
+  return `images/${clean}-${hash.slice(0, 10)}${ext}`;
 }
 
 /** The bytes an output writes for an asset: the cleaned content, else the file. */

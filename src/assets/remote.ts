@@ -17,6 +17,7 @@ import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import type { Diagnostics } from '../diagnostics.ts';
 import type { Asset, Book } from '../types.ts';
+import { assetName } from './files.ts';
 import { cleanSvg } from './svg.ts';
 
 export interface FetchImagesOptions {
@@ -196,10 +197,6 @@ function toAsset(url: string, bytes: Buffer, type: string, file: string): Asset 
   let content: Buffer | undefined;
   if (type === 'image/svg+xml') content = Buffer.from(cleanSvg(bytes.toString('utf8')).svg);
   const hash = createHash('sha256').update(content ?? bytes).digest('hex');
-  const stem = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '')
-    .replace(/\.[^.]*$/, '')
-    .replace(/[^\p{L}\p{N}_-]+/gu, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40) || 'image';
-  return { source: file, name: `images/${stem}-${hash.slice(0, 10)}${TYPES[type]!.ext}`, mediaType: type, hash, ...(content ? { content } : {}) };
+  const stem = decodeURIComponent(new URL(url).pathname.split('/').pop() ?? '').replace(/\.[^.]*$/, '');
+  return { source: file, name: assetName(stem, hash, TYPES[type]!.ext, 'image'), mediaType: type, hash, ...(content ? { content } : {}) };
 }

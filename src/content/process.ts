@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Root } from 'hast';
 import { toString } from 'hast-util-to-string';
 import { VFile } from 'vfile';
-import type { Diagnostic } from '../diagnostics.ts';
+import { type Diagnostic, fromVFileMessages } from '../diagnostics.ts';
 import type { BookContext } from '../markdown/data.ts';
 import { processMarkdown, type Processor } from '../markdown/processor.ts';
 import type { Article } from '../types.ts';
@@ -37,18 +37,7 @@ export async function processSource(processor: Processor, source: Source, book: 
   file.data.book = book;
   file.data.lang = lang;
   if (meta.title !== undefined) file.data.frontMatterTitle = meta.title;
-  const collect = () => {
-    for (const m of file.messages) {
-      diagnostics.push({
-        severity: m.fatal ? 'error' : 'warning',
-        file: source.file,
-        line: m.line ?? undefined,
-        column: m.column ?? undefined,
-        message: m.reason,
-        rule: m.ruleId ?? m.source ?? 'markdown',
-      });
-    }
-  };
+  const collect = () => diagnostics.push(...fromVFileMessages(source.file, file.messages));
   let tree: Root;
   try {
     tree = await processMarkdown(processor, file);

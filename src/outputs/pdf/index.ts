@@ -41,14 +41,7 @@ import { marginsInPoints, type PageSetup, sameSetup } from './setup.ts';
 
 const FOLIO_STYLE: FolioStyle = { size: 8, color: [0.45, 0.43, 0.4] };
 
-/**
- * The build may hand the PDF output its cache (src/cache.ts): article prints
- * are then kept under a key of everything they depend on, and a rebuild
- * re-prints only the articles that changed.
- */
-export type PdfContext = OutputContext;
-
-export async function writePdfs(ctx: PdfContext): Promise<OutputFile[]> {
+export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
   const { book, diagnostics, signal } = ctx;
   const config = book.config;
   signal?.throwIfAborted();
@@ -116,7 +109,7 @@ interface Run {
   css: string;
 }
 
-async function printAll(ctx: PdfContext, run: Run): Promise<OutputFile[]> {
+async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   const { book, templates, diagnostics, progress, signal } = ctx;
   const { printer, partsDir, cover } = run;
   const config = book.config;

@@ -3,10 +3,10 @@
  * TrueType, which Chromium embeds as real subset fonts): a character they do
  * not have would come from a system font, which Chromium embeds as Type 3.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type FontFace, fontFaceCss, fontFaces } from '../../assets/fonts.ts';
+import { fontFaceCss, fontFaces } from '../../assets/fonts.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
@@ -24,32 +24,10 @@ const PRINT_CJK_FILES = [
   { weight: 700, file: 'noto-serif-sc-chinese-simplified-700-normal.woff2' },
 ];
 
-/**
- * Greek and Cyrillic of Source Serif 4, which the site leaves out: in print a
- * missing letter would come from a system font, embedded as Type 3.
- */
-const PRINT_EXTRA_SUBSETS = ['greek', 'cyrillic', 'cyrillic-ext'];
-
-function printFaces(): FontFace[] {
-  const faces = fontFaces();
-  const have = new Set(faces.map((f) => f.file.name));
-  const dir = packageDir('@fontsource/source-serif-4');
-  const ranges = JSON.parse(readFileSync(path.join(dir, 'unicode.json'), 'utf8')) as Record<string, string>;
-  const styles = new Map(faces.filter((f) => f.family === 'Source Serif 4').map((f) => [`${f.weight}-${f.style}`, f]));
-  const extra: FontFace[] = [];
-  for (const subset of PRINT_EXTRA_SUBSETS) {
-    for (const face of styles.values()) {
-      const name = `source-serif-4-${subset}-${face.weight}-${face.style}.woff2`;
-      if (have.has(name) || !existsSync(path.join(dir, 'files', name))) continue;
-      extra.push({ ...face, unicodeRange: ranges[subset], file: { source: path.join(dir, 'files', name), name } });
-    }
-  }
-  return [...faces, ...extra];
-}
-
 /** The print fonts' @font-face rules (URLs below `urlPrefix`) and their files by name. */
 export function printFonts(urlPrefix: string): { css: string; files: Map<string, string> } {
-  const faces = printFaces();
+  // The site's faces, Greek and Cyrillic included (a letter missing in print would come from a system font, as Type 3).
+  const faces = fontFaces();
   const files = new Map<string, string>(faces.map((f) => [f.file.name, f.file.source]));
   const cjkDir = path.join(packageDir('@fontsource/noto-serif-sc'), 'files');
   const cjk = PRINT_CJK_FILES.map(({ weight, file }) => {
