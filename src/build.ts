@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { fetchRemoteImages } from './assets/remote.ts';
 import { Cache, hashOf, toolFingerprint } from './cache.ts';
 import { type BookConfig, loadConfig } from './config.ts';
+import { readShards, type Shard, type ShardSource } from './shard.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, type Diagnostic, Diagnostics } from './diagnostics.ts';
 import { SharedBrowser } from './outputs/shared-browser.ts';
@@ -50,6 +51,13 @@ export interface BuildOptions {
   cache?: boolean | string;
   /** Download remote images into the outputs (default: never; see src/assets/remote.ts). */
   fetchImages?: boolean | { cacheDir?: string; allowPrivate?: boolean; timeoutMs?: number; maxBytes?: number };
+  /**
+   * Print only the K-th of N parts of the articles into a shard folder
+   * (default output folder: `<output.dir>-shard-K-of-N`); see src/shard.ts.
+   */
+  shard?: Shard;
+  /** Shard folders to assemble the outputs from: no article is printed, every print comes from them. */
+  merge?: readonly string[];
 }
 
 export interface StageTiming {
@@ -76,9 +84,9 @@ interface BuildRecord {
   files: OutputFile[];
 }
 
-/** Everything the outputs depend on: tool, config, options, templates, every article and image. */
-async function fingerprint(book: Book, formats: readonly Format[], templatesDir: string, options: BuildOptions): Promise<string> {
-  const parts: string[] = [await toolFingerprint(), JSON.stringify(book.config), formats.join(','), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false)];
+/** What the outputs are made from: the tool, the config, the templates, every article with its images. */
+async function bookSource(book: Book, templatesDir: string): Promise<ShardSource> {
+  const parts: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = path.join(dir, e.name);
@@ -87,8 +95,17 @@ async function fingerprint(book: Book, formats: readonly Format[], templatesDir:
     }
   };
   await walk(templatesDir);
-  for (const a of book.articles) parts.push(a.path, a.slug, a.hash, ...a.assets.map((x) => x.hash));
-  return hashOf(...parts);
+  // The config without where it lives (shards may be built in other folders), plus the cover's bytes.
+  const { base: _base, file: _file, ...config } = book.config;
+  const cover = book.config.cover ? await readFile(path.resolve(book.config.base, book.config.cover)).then(hashOf, () => 'missing') : '';
+  const articles: Record<string, string> = {};
+  for (const a of book.articles) articles[a.path] = hashOf(a.slug, a.hash, ...a.assets.map((x) => x.hash));
+  return { tool: await toolFingerprint(), config: hashOf(JSON.stringify(config), cover), templates: hashOf(...parts), articles };
+}
+
+/** Everything the outputs depend on: the book's source and the build's options. */
+function fingerprint(source: ShardSource, formats: readonly Format[], options: BuildOptions): string {
+  return hashOf(JSON.stringify(source), formats.join(','), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false), JSON.stringify(options.shard ?? null));
 }
 
 /** The files of the last build into `outDir`, if its key matches and they are all still there, unchanged in size. */
@@ -141,8 +158,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   if (!loaded) return fail();
   const config: BookConfig = loaded;
   const root = path.resolve(options.articles ? cwd : config.base, options.articles ?? config.articles);
-  const outDir = path.resolve(options.out ? cwd : config.base, options.out ?? config.output.dir);
-  const formats = FORMATS.filter((f) => (options.formats ?? config.output.formats).includes(f));
+  const shard = options.shard;
+  const outDir = path.resolve(options.out ? cwd : config.base, options.out ?? (shard ? `${config.output.dir}-shard-${shard.k}-of-${shard.n}` : config.output.dir));
+  // A shard prints PDFs and nothing else; the merge makes every output.
+  const formats = shard ? (['pdf'] as Format[]) : FORMATS.filter((f) => (options.formats ?? config.output.formats).includes(f));
 
   const cache = new Cache(
     options.cache === false ? undefined : typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : path.join(config.base, '.cache', 'anthology'),
@@ -178,7 +197,13 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   }
 
   // Nothing changed since the last build into this folder: the outputs are already right.
-  const buildKey = await fingerprint(book, formats, templatesDir, options);
+  const source = await bookSource(book, templatesDir);
+  let prints: ReadonlyMap<string, string> | undefined;
+  if (options.merge) {
+    prints = await readShards(options.merge.map((d) => path.resolve(cwd, d)), source, diagnostics);
+    if (!prints) return fail(book);
+  }
+  const buildKey = fingerprint(source, formats, options);
   const previous = await upToDate(cache, outDir, buildKey);
   if (previous) {
     progress.end('up to date', 'nothing changed since the last build');
@@ -205,7 +230,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       const output = await load();
       const written = await timed(format, () =>
-        output({ book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal, browser, cache }),
+        output({ book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal, browser, cache, shard: shard && { ...shard, source }, prints }),
       );
       for (const f of written) files.set(f.path, f);
       if (diagnostics.hasErrors()) break;

@@ -8,14 +8,20 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BuildResult, Format } from './build.ts';
 import { formatBytes } from './format.ts';
+import { parseShard, type Shard } from './shard.ts';
 import type { Progress } from './progress.ts';
 
 const HELP = `Usage: anthology build [options]
+       anthology build --shard K/N [--out DIR] [options]
+       anthology merge SHARD_DIR… [options]
        anthology import FILE… [--out DIR] [--dry-run] [--force]
        anthology dev [--articles DIR] [--config FILE] [--port N] [--host ADDR] [--open] [--drafts]
 
 Turns a folder of Markdown articles into a website, PDFs and an EPUB.
 \`import\` turns saved web pages (.html) and copied text (.txt) into articles.
+\`build --shard K/N\` prints only the K-th of N parts of the articles into a shard
+folder (default: <output dir>-shard-K-of-N), so that N machines can share the
+printing; \`merge\` makes every output from all N shard folders, printing no article.
 
 Options:
   --articles DIR      articles folder (default: the config's "articles", else ./articles)
@@ -24,6 +30,7 @@ Options:
   --format LIST       outputs to build, comma-separated: html,pdf,epub (default: all)
   --drafts            include articles marked "draft: true"
   --strict            treat warnings as errors (for CI)
+  --shard K/N         print the K-th of N parts of the articles (see above)
   --no-cache          ignore and do not write the build cache (.cache/anthology)
   --cache-dir DIR     keep the build cache in DIR
   --fetch-images      download remote images into the PDFs and the EPUB (cached in
@@ -58,6 +65,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
         out: { type: 'string' },
         config: { type: 'string' },
         format: { type: 'string' },
+        shard: { type: 'string' },
         drafts: { type: 'boolean' },
         strict: { type: 'boolean' },
         'fetch-images': { type: 'boolean' },
@@ -86,8 +94,17 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
   const [command = 'build', ...extra] = positionals;
   // The pipeline is loaded only when there is work to do, so --help stays quick.
   const { build, FORMATS } = await import('./build.ts');
-  if (command !== 'build') return usage(io, `unknown command "${command}"`);
-  if (extra.length) return usage(io, `unexpected argument "${extra[0]}"`);
+  if (command !== 'build' && command !== 'merge') return usage(io, `unknown command "${command}"`);
+  if (command === 'build' && extra.length) return usage(io, `unexpected argument "${extra[0]}"`);
+  if (command === 'merge' && !extra.length) return usage(io, 'merge needs the shard folders, like: anthology merge dist-shard-1-of-2 dist-shard-2-of-2');
+  let shard: Shard | undefined;
+  if (values.shard !== undefined) {
+    if (command === 'merge') return usage(io, '--shard belongs to build, not merge');
+    if (values.format !== undefined) return usage(io, '--shard prints PDFs only; the merge makes every format, so --format goes with merge');
+    const parsedShard = parseShard(values.shard);
+    if (typeof parsedShard === 'string') return usage(io, parsedShard);
+    shard = parsedShard;
+  }
   let formats: Format[] | undefined;
   if (values.format !== undefined) {
     const list = values.format.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
@@ -118,6 +135,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
       signal: controller.signal,
       warningLimit: values.verbose ? Infinity : 5,
       cache: values['no-cache'] ? false : values['cache-dir'],
+      shard,
+      merge: command === 'merge' ? extra : undefined,
       fetchImages:
         values['fetch-images'] || values['fetch-private-images']
           ? { cacheDir: values['image-cache'] ? path.resolve(values['image-cache']) : undefined, allowPrivate: values['fetch-private-images'] }
@@ -163,10 +182,14 @@ function summary(result: BuildResult, seconds: string): string {
   const html = files.filter((f) => f.path.endsWith('.html'));
   const pdfs = files.filter((f) => f.path.startsWith('pdf/') && f.path.endsWith('.pdf'));
   const top = files.filter((f) => !f.path.includes('/') && /\.(pdf|epub)$/.test(f.path));
-  const lines = [`anthology: built ${result.book?.articles.length ?? 0} articles into ${rel(out)} in ${seconds}s (${result.diagnostics.summary()})`];
+  const shard = files.find((f) => f.path === 'shard.json') && files.filter((f) => f.path.startsWith('prints/')).length;
+  const what = shard === undefined ? `built ${result.book?.articles.length ?? 0} articles` : `printed a shard of ${result.book?.articles.length ?? 0} articles`;
+  const lines = [`anthology: ${what} into ${rel(out)} in ${seconds}s (${result.diagnostics.summary()})`];
   if (html.length) lines.push(`  site      ${html.length} pages, ${formatBytes(sum(files.filter((f) => !/\.(pdf|epub)$/.test(f.path))))} with assets`);
   if (pdfs.length) lines.push(`  pdf/      ${pdfs.length} article PDFs, ${sum(pdfs, 'pages')} pages, ${formatBytes(sum(pdfs))}`);
   for (const f of top) lines.push(`  ${f.path.padEnd(9)} ${f.pages ? `${f.pages} pages, ` : ''}${formatBytes(f.bytes)}`);
+  const prints = files.filter((f) => f.path.startsWith('prints/'));
+  if (prints.length) lines.push(`  prints/   ${prints.length} prints, ${sum(prints, 'pages')} pages, ${formatBytes(sum(prints))}: a shard, for \`anthology merge\``);
   const remote = result.book?.articles.reduce((n, a) => n + a.remoteImages, 0) ?? 0;
   if (remote) {
     const where = result.book!.articles.filter((a) => a.remoteImages > 0).length;

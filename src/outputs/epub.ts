@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { fontFaces } from '../assets/fonts.ts';
 import { bookEditors, type BookConfig } from '../config.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes, sourceDateEpoch } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, type Labels, type Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
@@ -220,11 +220,9 @@ export function bookIdentifier(config: BookConfig): string {
  * date (or update) at midnight UTC, else the config's date, else 1980-01-01.
  */
 export function modifiedDate(book: Book, env: NodeJS.ProcessEnv, ctx?: Pick<OutputContext, 'diagnostics'>): Date {
-  const epoch = env.SOURCE_DATE_EPOCH?.trim();
-  if (epoch) {
-    if (/^\d+$/.test(epoch) && Number(epoch) * 1000 <= 8.64e15) return new Date(Number(epoch) * 1000);
-    ctx?.diagnostics.warn('source-date-epoch', `Unexpected SOURCE_DATE_EPOCH "${epoch}": expected whole seconds since 1970; using the article dates instead`);
-  }
+  const epoch = sourceDateEpoch(env);
+  if (epoch instanceof Date) return epoch;
+  if (epoch === 'invalid') ctx?.diagnostics.warn('source-date-epoch', `Unexpected SOURCE_DATE_EPOCH "${env.SOURCE_DATE_EPOCH}": expected whole seconds since 1970; using the article dates instead`);
   let latest: number | undefined;
   for (const a of book.articles) {
     for (const d of [a.date, a.updated]) {

@@ -2,6 +2,7 @@
 import type { Cache } from '../cache.ts';
 import type { Diagnostics } from '../diagnostics.ts';
 import type { Progress } from '../progress.ts';
+import type { Shard, ShardSource } from '../shard.ts';
 import type { Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
 import type { SharedBrowser } from './shared-browser.ts';
@@ -20,6 +21,10 @@ export interface OutputContext {
   browser?: SharedBrowser;
   /** The build cache, for outputs that keep expensive results (printed articles). */
   cache?: Cache;
+  /** Print only this part of the articles, into a shard folder (see src/shard.ts). */
+  shard?: Shard & { source: ShardSource };
+  /** Merging shards: the printed articles by print key (files); an article with no print here is an error. */
+  prints?: ReadonlyMap<string, string>;
 }
 
 export interface OutputFile {

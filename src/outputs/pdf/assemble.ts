@@ -105,6 +105,9 @@ export class PdfAssembler {
   private readonly g: { catalog: number; pagesRoot: number; structRoot: number; document: number; outlines: number; info: number; q: number; folioFont: number };
   private readonly fonts: FontMerger | undefined;
   private readonly hash = createHash('sha256');
+  private parts = 0;
+  /** Structure element ids and their elements, for the file's /IDTree. */
+  private readonly idTree: string[] = [];
   private readonly pageNodes: { num: number; kids: number[] }[] = [];
   private pageCount = 0;
   private lastMediaBox = '[0 0 420 595]';
@@ -145,12 +148,15 @@ export class PdfAssembler {
   /** Adds a part (a PDF printed by Chromium). */
   async addPart(pdf: Uint8Array, part: PartOptions = {}): Promise<void> {
     if (this.options.rightHandStarts && this.pageCount % 2 === 1) this.addBlankPage();
-    this.hash.update(pdf);
+    // The file's /ID comes from its parts, without Chromium's element ids (which change from run to run).
+    // Neither do the print's dates.
+    this.hash.update(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength).toString('latin1').replace(/\((node\d+|D:[^)]*)\)/g, '()'));
     const ctx = await parsePdf(pdf);
-    this.processPart(ctx, part);
+    const ids = renumberElementIds(ctx, `p${++this.parts}.`);
+    this.processPart(ctx, part, ids);
   }
 
-  private processPart(ctx: PDFContext, part: PartOptions): void {
+  private processPart(ctx: PDFContext, part: PartOptions, ids: [string, PDFRef][]): void {
     const { out, options } = this;
     const book = options.mode === 'book';
     const catalogRef = ctx.trailerInfo.Root;
@@ -194,6 +200,14 @@ export class PdfAssembler {
         this.parentTree.push(`${key + keyOffset} ${serialize(value, mapRef)}`);
         next = Math.max(next, key + 1);
       }
+      // The part's id tree is replaced by the file's (the ids were renamed).
+      const skipTree = (node: PDFObject | undefined): void => {
+        skipRef(node);
+        const kids = lookup(ctx, (lookup(ctx, node) as PDFDict | undefined)?.get?.(PDFName.of('Kids')));
+        if (kids instanceof PDFArray) for (const k of kids.asArray()) skipTree(k);
+      };
+      skipTree(structRoot.get(PDFName.of('IDTree')));
+      for (const [name, elem] of ids) this.idTree.push(`${text(name).toString()} ${mapRef(elem)} 0 R`);
       for (const key of ['RoleMap', 'ClassMap'] as const) {
         const map = lookup(ctx, structRoot.get(PDFName.of(key)));
         if (map instanceof PDFDict) for (const [k, v] of map.entries()) this.structMaps[key].set(k.toString(), serialize(v, mapRef));
@@ -418,6 +432,8 @@ export class PdfAssembler {
       K: new Raw(book ? `${g.document} 0 R` : structKids),
       ParentTree: ref(parentTree),
       ParentTreeNextKey: this.structKey,
+      // Names of a name tree are sorted: part prefixes and numbers are ASCII, compared byte by byte.
+      ...(this.idTree.length ? { IDTree: new Raw(`<</Names [${this.idTree.sort(byName).join(' ')}]>>`) } : {}),
       ...mapsOf(this.structMaps),
     });
 
@@ -491,6 +507,49 @@ export class PdfAssembler {
 }
 
 /** Pages in order, and the object numbers of the page tree's inner nodes. */
+/**
+ * Structure element ids: Chromium numbers them after its DOM nodes, which
+ * differs between runs and repeats between parts. They are renamed in the
+ * order they appear, with a prefix per part, so that they are unique in the
+ * book (as the PDF format requires) and the same on every build; table
+ * header references (/Headers) follow.
+ */
+function renumberElementIds(ctx: PDFContext, prefix: string): [string, PDFRef][] {
+  const elements: [string, PDFRef][] = [];
+  const names = new Map<string, string>();
+  const rename = (s: PDFObject | undefined): PDFString | undefined => {
+    if (!(s instanceof PDFString || s instanceof PDFHexString)) return undefined;
+    const old = s.decodeText();
+    let name = names.get(old);
+    if (!name) names.set(old, (name = `${prefix}${names.size + 1}`));
+    return PDFString.of(name);
+  };
+  const renameHeaders = (attrs: PDFObject | undefined): void => {
+    const a = lookup(ctx, attrs);
+    if (a instanceof PDFArray) for (const x of a.asArray()) renameHeaders(x);
+    if (!(a instanceof PDFDict)) return;
+    const headers = lookup(ctx, a.get(PDFName.of('Headers')));
+    if (headers instanceof PDFArray) headers.asArray().forEach((h, i) => headers.set(i, rename(lookup(ctx, h)) ?? h));
+  };
+  for (const [objRef, obj] of ctx.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict) || getName(obj, 'Type') !== 'StructElem') continue;
+    const id = rename(lookup(ctx, obj.get(PDFName.of('ID'))));
+    if (id) {
+      obj.set(PDFName.of('ID'), id);
+      elements.push([id.decodeText(), objRef]);
+    }
+    renameHeaders(obj.get(PDFName.of('A')));
+  }
+  return elements;
+}
+
+/** Orders name tree entries (`(name) n 0 R`) by name. */
+function byName(a: string, b: string): number {
+  const ka = a.slice(0, a.indexOf(') '));
+  const kb = b.slice(0, b.indexOf(') '));
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 function collectPages(ctx: PDFContext, catalog: PDFDict): { refs: PDFRef[]; nodes: number[] } {
   const refs: PDFRef[] = [];
   const nodes: number[] = [];

@@ -25,6 +25,7 @@ import path from 'node:path';
 import type { Browser } from 'puppeteer';
 import { type Cache, hashOf, toolFingerprint } from '../../cache.ts';
 import { bookEditors } from '../../config.ts';
+import { sourceDateEpoch } from '../../format.ts';
 import { formatNames } from '../../templates.ts';
 import type { Article } from '../../types.ts';
 import type { OutputContext, OutputFile } from '../types.ts';
@@ -37,9 +38,16 @@ import { articleLink, bookLink, destName, startId } from './links.ts';
 import { quickPageCount } from './pdf-file.ts';
 import { folioFontFile } from './print-fonts.ts';
 import { OFFLINE_ARGS, Printer, type PrintJob } from './printer.ts';
+import { MANIFEST, printJobKey, type ShardManifest, shardParts } from '../../shard.ts';
 import { marginsInPoints, type PageSetup, sameSetup } from './setup.ts';
 
 const FOLIO_STYLE: FolioStyle = { size: 8, color: [0.45, 0.43, 0.4] };
+
+/** The PDFs' creation date: SOURCE_DATE_EPOCH when set (reproducible builds; the EPUB warns when it is malformed), else now. */
+const pdfDate = (): Date | undefined => {
+  const epoch = sourceDateEpoch();
+  return epoch instanceof Date ? epoch : undefined;
+};
 
 export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
   const { book, diagnostics, signal } = ctx;
@@ -88,7 +96,7 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
         blocked.get(key)!.add(url);
       },
     });
-    return await printAll(ctx, { browser, printer, partsDir, cover, blocked, css: resources.css });
+    return await (ctx.shard ? printShard : printAll)(ctx, { browser, printer, partsDir, cover, blocked, css: resources.css });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     printer?.close();
@@ -127,16 +135,7 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   await mkdir(path.join(ctx.outDir, 'pdf'), { recursive: true });
   await mkdir(partsDir, { recursive: true });
 
-  // Article prints from the cache when nothing they depend on changed.
-  const printKey = ctx.cache?.enabled ? hashOf(await toolFingerprint(), await run.browser.version(), run.css) : undefined;
-  const printArticle = async (job: PrintJob): Promise<Uint8Array> => {
-    const key = printKey && hashOf(printKey, job.body, job.pageCss, job.lang, job.title, String(job.outline));
-    const hit = key ? await ctx.cache!.readBytes('pdf', key, '.pdf') : undefined;
-    if (hit && quickPageCount(hit) !== undefined) return hit;
-    const pdf = await printer.print(job);
-    if (key) await ctx.cache!.writeBytes('pdf', key, '.pdf', pdf);
-    return pdf;
-  };
+  const printArticle = articlePrinter(ctx, run);
 
   const frontJob = async (entries: TocEntry[]): Promise<PrintJob> => ({
     body: await frontBody(templates, book, entries, cover),
@@ -161,18 +160,16 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   await forEachLimit(book.articles, (config.pdf.concurrency ?? availableParallelism()) + 1, async (article, index) => {
     const label = article.path;
     try {
-      const body = await articleBody(templates, book, article, index);
-      const heads = { left: config.title, right: article.title };
-      const job: PrintJob = { body, lang: article.lang, title: article.title, pageCss: pageRules(bookSetup, heads), outline: true, label };
-      const part = await printArticle(job);
+      const jobs = await articleJobs(ctx, article, index);
+      const part = await printArticle(jobs.book);
       tick();
       const file = path.join(partsDir, `${index}.pdf`);
       await writeFile(file, part);
       const pages = quickPageCount(part);
       if (pages === undefined) throw new Error('Chromium wrote a PDF whose pages could not be counted');
       parts[index] = { file, pages };
-      const single = shared ? part : await printArticle({ ...job, pageCss: pageRules(articleSetup, heads) });
-      if (!shared) tick();
+      const single = jobs.own ? await printArticle(jobs.own) : part;
+      if (jobs.own) tick();
       own[index] = await writeArticlePdf(ctx, article, single, folioFont, articleSetup);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -228,6 +225,94 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
 
 const FRONT_LABEL = 'the front matter';
 
+/** An article's print jobs: its pages of the book, and its own PDF when that has another page setup. */
+async function articleJobs(ctx: OutputContext, article: Article, index: number): Promise<{ book: PrintJob; own?: PrintJob }> {
+  const config = ctx.book.config;
+  const body = await articleBody(ctx.templates, ctx.book, article, index);
+  const heads = { left: config.title, right: article.title };
+  const book: PrintJob = { body, lang: article.lang, title: article.title, pageCss: pageRules(config.pdf.book, heads), outline: true, label: article.path };
+  return sameSetup(config.pdf.book, config.pdf.article) ? { book } : { book, own: { ...book, pageCss: pageRules(config.pdf.article, heads) } };
+}
+
+/**
+ * Prints an article's job, or takes it from the build cache when nothing it
+ * depends on changed; when merging shards, takes it from the shards and
+ * never prints.
+ */
+function articlePrinter(ctx: OutputContext, run: Run): (job: PrintJob) => Promise<Uint8Array> {
+  const base = (async () => hashOf(await toolFingerprint(), run.css))();
+  const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, await run.browser.version()) : undefined))();
+  return async (job) => {
+    if (ctx.prints) {
+      const file = ctx.prints.get(printJobKey(await base, job));
+      if (!file) throw new Error('none of the shards printed it as this build would (were the shards built with other fonts installed?)');
+      const pdf = await readFile(file);
+      if (quickPageCount(pdf) === undefined) throw new Error(`the shard's print ${file} is damaged`);
+      return pdf;
+    }
+    const key = (await printKey) && hashOf((await printKey)!, printJobKey(await base, job));
+    const hit = key ? await ctx.cache!.readBytes('pdf', key, '.pdf') : undefined;
+    if (hit && quickPageCount(hit) !== undefined) return hit;
+    const pdf = await run.printer.print(job);
+    if (key) await ctx.cache!.writeBytes('pdf', key, '.pdf', pdf);
+    return pdf;
+  };
+}
+
+/**
+ * A shard (`build --shard K/N`): prints the jobs of its part of the articles
+ * into `prints/` and describes them in `shard.json`, for `merge`.
+ */
+async function printShard(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
+  const { book, diagnostics, progress, signal } = ctx;
+  const shard = ctx.shard!;
+  const started = performance.now();
+  const mine = shardParts(book.articles, shard.n)[shard.k - 1]!;
+  const base = hashOf(await toolFingerprint(), run.css);
+  const printArticle = articlePrinter(ctx, run);
+  const written: OutputFile[] = [];
+  const prints: ShardManifest['prints'] = [];
+  let done = 0;
+  progress.start('pdf', mine.length);
+  await mkdir(path.join(ctx.outDir, 'prints'), { recursive: true });
+  await forEachLimit(mine, (book.config.pdf.concurrency ?? availableParallelism()) + 1, async (index) => {
+    const article = book.articles[index]!;
+    try {
+      const jobs = await articleJobs(ctx, article, index);
+      for (const job of jobs.own ? [jobs.book, jobs.own] : [jobs.book]) {
+        const pdf = await printArticle(job);
+        const key = printJobKey(base, job);
+        const rel = `prints/${key}.pdf`;
+        await writeFile(path.join(ctx.outDir, rel), pdf);
+        written.push({ path: rel, bytes: pdf.length, pages: quickPageCount(pdf) });
+        prints.push({ key, file: rel, article: article.path });
+      }
+      progress.tick('pdf', ++done, mine.length);
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      diagnostics.error('pdf-print', `Cannot print the article: ${(error as Error).message}`, { file: article.file });
+    } finally {
+      reportBlocked(ctx, run.blocked, article.path, article.file);
+    }
+  });
+  prints.sort((a, b) => (a.file < b.file ? -1 : 1));
+  const manifest: ShardManifest = {
+    kind: 'anthology-shard',
+    version: 1,
+    shard: { k: shard.k, n: shard.n },
+    ...shard.source,
+    printed: mine.map((i) => book.articles[i]!.path),
+    prints,
+    browsers: [await run.browser.version()],
+  };
+  const text = JSON.stringify(manifest, null, 1);
+  await writeFile(path.join(ctx.outDir, MANIFEST), text);
+  written.push({ path: MANIFEST, bytes: Buffer.byteLength(text) });
+  const pages = written.reduce((n, f) => n + (f.pages ?? 0), 0);
+  progress.end('pdf', `shard ${shard.k}/${shard.n}: ${mine.length} of ${book.articles.length} articles, ${prints.length} prints, ${pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return written;
+}
+
 /** First page of each article, given the pages of the front matter and of each article. */
 export function plan(frontPages: number, articlePages: number[]): number[] {
   const starts: number[] = [];
@@ -263,6 +348,7 @@ async function assembleBook(
       keywords: tags.length ? tags.join(', ') : undefined,
       lang: config.lang ?? 'en',
       creator: 'anthology',
+      created: pdfDate(),
     },
     folios: { font: folioFont, style: FOLIO_STYLE, margins: marginsInPoints(config.pdf.book) },
     links: (uri) => bookLink(book, uri),
@@ -307,6 +393,7 @@ async function writeArticlePdf(ctx: OutputContext, article: Article, pdf: Uint8A
       keywords: article.tags.length ? article.tags.join(', ') : undefined,
       lang: article.lang,
       creator: 'anthology',
+      created: pdfDate(),
     },
     folios: { font: folioFont, style: FOLIO_STYLE, margins: marginsInPoints(setup) },
     links: (uri) => articleLink(ctx.book, uri),
