@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +116,69 @@ describe('GitHub workflows', () => {
       .filter(Boolean);
     expect(attached).toEqual(expect.arrayContaining(['dist/*.pdf', 'dist/pdf/*.pdf', 'dist/*.epub']));
     expect(publish?.with?.fail_on_unmatched_files).toBe(false);
+  });
+});
+
+describe('the sharded book workflow', () => {
+  const sharded = workflows.find(({ workflow }) => workflow.jobs?.print && workflow.jobs.merge);
+  const wf = sharded?.workflow ?? {};
+  const jobs = wf.jobs ?? {};
+  const plan: Job & { outputs?: Record<string, string> } = jobs.plan ?? {};
+  const print: Job & { strategy?: { matrix?: Record<string, unknown> } } = jobs.print ?? {};
+  const merge: Job = jobs.merge ?? {};
+
+  it('exists, started by hand with the number of runners', () => {
+    expect(sharded, 'no workflow with jobs "print" and "merge"').toBeDefined();
+    const on = wf.on as { workflow_dispatch?: { inputs?: Record<string, { default?: string }> } };
+    expect(on.workflow_dispatch?.inputs?.shards?.default).toMatch(/^\d+$/);
+  });
+
+  it('plans one print job per runner, and refuses a bad number', () => {
+    const script = plan.steps?.find((s) => s.run?.includes('GITHUB_OUTPUT'))?.run;
+    expect(script).toBeDefined();
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'anthology-plan-'));
+    try {
+      let runsDone = 0;
+      const runPlan = (shards: string) => {
+        const output = path.join(tmp, `out-${++runsDone}`);
+        writeFileSync(output, '');
+        const r = spawnSync('bash', ['-e', '-c', script!], { env: { ...process.env, SHARDS: shards, GITHUB_OUTPUT: output }, encoding: 'utf8' });
+        return { status: r.status, output: readFileSync(output, 'utf8'), stderr: r.stderr };
+      };
+      expect(runPlan('3')).toMatchObject({ status: 0, output: 'shards=[1,2,3]\n' });
+      expect(runPlan('0').status).not.toBe(0);
+      expect(runPlan('3; echo injected').stderr).toMatch(/whole number/);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+    expect(plan.outputs?.shards).toMatch(/steps\.plan\.outputs\.shards/);
+  });
+
+  it('prints part K of N on each runner and uploads it; the merge job takes every part', () => {
+    expect(asList(print.needs)).toContain('plan');
+    expect(String(print.strategy?.matrix?.shard)).toMatch(/fromJSON\(\s*needs\.plan\.outputs\.shards\s*\)/);
+    const step = (print.steps ?? []).find((s) => s.run?.includes('--shard'));
+    expect(step?.run).toBe('npm run build -- --shard "$SHARD" --out "$OUT"');
+    expect(step?.env?.SHARD).toBe('${{ matrix.shard }}/${{ inputs.shards }}');
+    const upload = usesStep(print, 'actions/upload-artifact');
+    expect(upload?.with?.name).toBe('shard-${{ matrix.shard }}');
+    expect(String(upload?.with?.path).replace(/\/$/, '')).toBe(step?.env?.OUT);
+    // Same fonts on every runner as on the merging one.
+    expect(runs(print).join('\n')).toContain('fonts-noto-cjk');
+    expect(runs(merge).join('\n')).toContain('fonts-noto-cjk');
+
+    expect(asList(merge.needs)).toContain('print');
+    const download = usesStep(merge, 'actions/download-artifact');
+    expect(download?.with?.pattern).toBe('shard-*');
+    expect(download?.with?.['merge-multiple']).toBeUndefined();
+    expect(runs(merge)).toContain(`npm run merge -- ${download?.with?.path}/shard-*`);
+    const last = (merge.steps ?? []).at(-1);
+    expect(last?.uses).toBe('actions/upload-artifact@v4');
+    expect(String(last?.with?.path).replace(/\/$/, '')).toBe('dist');
+    // The scripts the steps call exist.
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.merge).toBe('node bin/anthology.js merge');
+    expect(pkg.scripts.build).toBe('node bin/anthology.js build');
   });
 });
 
