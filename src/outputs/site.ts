@@ -5,13 +5,14 @@
  */
 import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { assetBytes } from '../assets/files.ts';
 import { fontFaceCss, fontFaces } from '../assets/fonts.ts';
 import { formatBytes } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, type Labels } from '../templates.ts';
-import type { Book } from '../types.ts';
+import type { Article, Book } from '../types.ts';
 import { needsSegmentation, openSearchIndex, SEARCH_DIR, SEARCH_PAGE, type SearchIndex } from './search.ts';
 import type { OutputContext, OutputFile } from './types.ts';
 
@@ -25,16 +26,49 @@ export interface Download {
 }
 
 export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
-  // Full-text search (src/outputs/search.ts) indexes the pages while they render.
-  const search = await openSearchIndex(ctx);
+  // Full-text search (src/outputs/search.ts): started by the build before the
+  // other outputs, so that Pagefind indexes while the PDFs print; else here.
+  const search = await (ctx.search ?? startSearch(ctx));
   try {
     return await renderSite(ctx, search);
   } finally {
-    await search?.close();
+    await search?.index.close();
   }
 }
 
-async function renderSite(ctx: OutputContext, search: SearchIndex | undefined): Promise<OutputFile[]> {
+/** The search index with every article page queued, and the pages' trees as the site shows them. */
+export interface StartedSearch {
+  index: SearchIndex;
+  trees: Root[];
+}
+
+/**
+ * Opens the search index and queues every article: Pagefind indexes them in
+ * its own process while the caller goes on. Undefined when search is
+ * unavailable (a warning says why).
+ */
+export async function startSearch(ctx: OutputContext): Promise<StartedSearch | undefined> {
+  const index = await openSearchIndex(ctx);
+  if (!index) return undefined;
+  const { book } = ctx;
+  const trees = book.articles.map(siteTree);
+  for (const [i, article] of book.articles.entries()) {
+    index.add({ path: `articles/${article.slug}.html`, article: articleView(book, article, i), tree: trees[i]! });
+  }
+  return { index, trees };
+}
+
+/** An article's body as its page shows it. */
+function siteTree(article: Article): Root {
+  return resolveTree(article.tree, {
+    articleHref: (slug, fragment) => `${slug}.html${fragment ? '#' + fragment : ''}`,
+    assetHref: (name) => `../${name}`,
+    remoteImages: 'keep',
+  });
+}
+
+async function renderSite(ctx: OutputContext, started: StartedSearch | undefined): Promise<OutputFile[]> {
+  const search = started?.index;
   const { book, templates, outDir } = ctx;
   const written: OutputFile[] = [];
   const write = async (rel: string, content: string | Buffer) => {
@@ -70,11 +104,7 @@ async function renderSite(ctx: OutputContext, search: SearchIndex | undefined): 
   await write('index.html', await templates.render('site/index', { ...common, root: '', articles: views }));
 
   for (const [i, article] of book.articles.entries()) {
-    const tree = resolveTree(article.tree, {
-      articleHref: (slug, fragment) => `${slug}.html${fragment ? '#' + fragment : ''}`,
-      assetHref: (name) => `../${name}`,
-      remoteImages: 'keep',
-    });
+    const tree = started?.trees[i] ?? siteTree(article);
     const articleLabels = templates.labels(article.lang);
     const html = await templates.render('site/article', {
       ...common,
@@ -87,7 +117,6 @@ async function renderSite(ctx: OutputContext, search: SearchIndex | undefined): 
       articleDownloads: downloadsFor(ctx, labels, [[`pdf/${article.slug}.pdf`, labels.download_article_pdf!]]),
     });
     await write(`articles/${article.slug}.html`, html);
-    search?.add({ path: `articles/${article.slug}.html`, article: views[i]!, tree });
     ctx.progress.tick('site', i + 1, book.articles.length);
   }
 

@@ -6,6 +6,7 @@ import type { Shard, ShardSource } from '../shard.ts';
 import type { Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
 import type { SharedBrowser } from './shared-browser.ts';
+import type { StartedSearch } from './site.ts';
 
 export interface OutputContext {
   book: Book;
@@ -23,6 +24,8 @@ export interface OutputContext {
   cache?: Cache;
   /** Print only this part of the articles, into a shard folder (see src/shard.ts). */
   shard?: Shard & { source: ShardSource };
+  /** The search index, started by the build before the outputs so that it fills while they run (see site.ts). */
+  search?: Promise<StartedSearch | undefined>;
   /** Merging shards: the printed articles by print key (files); an article with no print here is an error. */
   prints?: ReadonlyMap<string, string>;
 }
