@@ -58,6 +58,12 @@ export interface BuildOptions {
   shard?: Shard;
   /** Shard folders to assemble the outputs from: no article is printed, every print comes from them. */
   merge?: readonly string[];
+  /**
+   * Print on these remote browsers instead of launching one (`--browser-ws`):
+   * `ws://`/`wss://` DevTools addresses or `http://host:port`; the jobs are
+   * spread over them, and they are disconnected from, never closed.
+   */
+  browserWs?: readonly string[];
 }
 
 export interface StageTiming {
@@ -213,8 +219,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const staging = `${outDir}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
   const files = new Map<string, OutputFile>();
   const cleanup = () => rm(staging, { recursive: true, force: true }).catch(() => undefined);
-  // One browser for the whole build, launched by the first output that needs it.
-  const browser = new SharedBrowser(config, options.signal);
+  // One browser for the whole build (or the remote ones), started by the first output that needs it.
+  const browser = new SharedBrowser(config, options.signal, options.browserWs);
   const closeOnAbort = () => void browser.close();
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {

@@ -31,6 +31,9 @@ Options:
   --drafts            include articles marked "draft: true"
   --strict            treat warnings as errors (for CI)
   --shard K/N         print the K-th of N parts of the articles (see above)
+  --browser-ws URL    print on a remote Chrome instead of a local one: ws://…, wss://… or
+                      http://host:port (Chrome with --remote-debugging-port, browserless);
+                      repeat it to spread the jobs over several (or ANTHOLOGY_BROWSER_WS=URL,URL)
   --no-cache          ignore and do not write the build cache (.cache/anthology)
   --cache-dir DIR     keep the build cache in DIR
   --fetch-images      download remote images into the PDFs and the EPUB (cached in
@@ -66,6 +69,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
         config: { type: 'string' },
         format: { type: 'string' },
         shard: { type: 'string' },
+        'browser-ws': { type: 'string', multiple: true },
         drafts: { type: 'boolean' },
         strict: { type: 'boolean' },
         'fetch-images': { type: 'boolean' },
@@ -112,6 +116,9 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
     if (bad || list.length === 0) return usage(io, `--format expects a comma-separated list of ${FORMATS.join(', ')}${bad ? `, found "${bad}"` : ''}`);
     formats = list as Format[];
   }
+  const browserWs = values['browser-ws'] ?? (process.env.ANTHOLOGY_BROWSER_WS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const badWs = browserWs.find((url) => !/^(wss?|https?):\/\/[^/]/i.test(url));
+  if (badWs !== undefined) return usage(io, `--browser-ws (or ANTHOLOGY_BROWSER_WS) expects ws://…, wss://… or http://host:port, found "${badWs}"`);
 
   const started = performance.now();
   const controller = new AbortController();
@@ -137,6 +144,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
       cache: values['no-cache'] ? false : values['cache-dir'],
       shard,
       merge: command === 'merge' ? extra : undefined,
+      browserWs: browserWs.length ? browserWs : undefined,
       fetchImages:
         values['fetch-images'] || values['fetch-private-images']
           ? { cacheDir: values['image-cache'] ? path.resolve(values['image-cache']) : undefined, allowPrivate: values['fetch-private-images'] }

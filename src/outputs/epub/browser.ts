@@ -50,7 +50,8 @@ export class EpubBrowser {
   async open(files: ReadonlyMap<string, Resource>, path: string, size: { width: number; height: number }): Promise<Page | undefined> {
     const browser = await this.get();
     if (!browser) return undefined;
-    const page = await browser.newPage();
+    // Through the shared browser: on a remote browser the page goes into the build's own context.
+    const page = await this.shared.newPage();
     page.setDefaultTimeout(this.config.pdf.timeout);
     await page.setViewport({ ...size, deviceScaleFactor: 1 });
     await page.setRequestInterception(true);

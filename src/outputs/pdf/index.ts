@@ -22,7 +22,6 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'puppeteer';
 import { type Cache, hashOf, toolFingerprint } from '../../cache.ts';
 import { bookEditors } from '../../config.ts';
 import { sourceDateEpoch } from '../../format.ts';
@@ -30,8 +29,8 @@ import { formatNames } from '../../templates.ts';
 import type { Article } from '../../types.ts';
 import type { OutputContext, OutputFile } from '../types.ts';
 import { type AssembleResult, PdfAssembler } from './assemble.ts';
-import { SharedBrowser } from '../shared-browser.ts';
-import { BrowserLaunchError, BrowserNotFoundError } from './browser.ts';
+import { type BuildBrowser, SharedBrowser } from '../shared-browser.ts';
+import { BrowserConnectError, BrowserLaunchError, BrowserNotFoundError } from './browser.ts';
 import { articleBody, FRONT_IDS, frontBody, frontPageRules, headingTexts, pageRules, printLabels, printResources, type TocEntry, tocEntries } from './documents.ts';
 import { FolioFont, type FolioStyle } from './folio.ts';
 import { articleLink, bookLink, destName, startId } from './links.ts';
@@ -42,6 +41,8 @@ import { MANIFEST, printJobKey, type ShardManifest, shardParts } from '../../sha
 import { marginsInPoints, type PageSetup, sameSetup } from './setup.ts';
 
 const FOLIO_STYLE: FolioStyle = { size: 8, color: [0.45, 0.43, 0.4] };
+/** Pages per remote browser (`--browser-ws`) unless `pdf.concurrency` says otherwise. */
+const REMOTE_CONCURRENCY = 2;
 
 /** The PDFs' creation date: SOURCE_DATE_EPOCH when set (reproducible builds; the EPUB warns when it is malformed), else now. */
 const pdfDate = (): Date | undefined => {
@@ -63,12 +64,14 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
 
   // The build's shared browser; called on its own (tests), this output owns one.
   const owner = ctx.browser ?? new SharedBrowser(config, signal);
-  let browser: Browser;
+  let browsers: BuildBrowser[];
   try {
-    browser = await owner.get();
+    if (owner.remote) ctx.progress.start('connect');
+    browsers = await owner.getAll();
+    if (owner.remote) ctx.progress.end('connect', `printing on ${browsers.length === 1 ? 'a remote browser' : `${browsers.length} remote browsers`} (${browsers.map((b) => b.name).join(', ')})`);
   } catch (error) {
     if (!ctx.browser) await owner.close();
-    if (error instanceof BrowserNotFoundError || error instanceof BrowserLaunchError) {
+    if (error instanceof BrowserNotFoundError || error instanceof BrowserLaunchError || error instanceof BrowserConnectError) {
       diagnostics.error('pdf-browser', error.message, { file: error instanceof BrowserNotFoundError && config.pdf.browser ? config.file : undefined });
       return [];
     }
@@ -84,8 +87,9 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
   const blocked = new Map<string, Set<string>>();
   try {
     printer = await Printer.open({
-      browser,
-      concurrency: config.pdf.concurrency ?? availableParallelism(),
+      browsers,
+      // Pages per browser: a remote browser is someone else's machine, shared.
+      concurrency: config.pdf.concurrency ?? (owner.remote ? REMOTE_CONCURRENCY : availableParallelism()),
       timeoutMs: config.pdf.timeout,
       css: resources.css,
       files: resources.files,
@@ -96,7 +100,7 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
         blocked.get(key)!.add(url);
       },
     });
-    return await (ctx.shard ? printShard : printAll)(ctx, { browser, printer, partsDir, cover, blocked, css: resources.css });
+    return await (ctx.shard ? printShard : printAll)(ctx, { browsers, printer, partsDir, cover, blocked, css: resources.css });
   } finally {
     signal?.removeEventListener('abort', onAbort);
     printer?.close();
@@ -106,7 +110,8 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
 }
 
 interface Run {
-  browser: Browser;
+  /** The local browser, or the remote ones the printer spreads its jobs over. */
+  browsers: BuildBrowser[];
   printer: Printer;
   /** Where the book's parts wait for the assembly. */
   partsDir: string;
@@ -157,7 +162,7 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   const own: OutputFile[] = [];
   const parts: { file: string; pages: number }[] = [];
   let failed = false;
-  await forEachLimit(book.articles, (config.pdf.concurrency ?? availableParallelism()) + 1, async (article, index) => {
+  await forEachLimit(book.articles, printer.size + 1, async (article, index) => {
     const label = article.path;
     try {
       const jobs = await articleJobs(ctx, article, index);
@@ -219,11 +224,22 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   }
   written.push({ path: name, bytes: result.bytes, pages: result.pages });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  progress.end('pdf', `${n} articles and the book (${result.pages} pages) in ${seconds} s`);
+  progress.end('pdf', `${n} articles and the book (${result.pages} pages) in ${seconds} s${jobsPerBrowser(run)}`);
   return written;
 }
 
 const FRONT_LABEL = 'the front matter';
+
+/** The versions of the browsers that print, sorted and each once (part of the print cache key). */
+async function browserVersions(run: Run): Promise<string[]> {
+  return [...new Set(await Promise.all(run.browsers.map((b) => b.browser.version())))].sort();
+}
+
+/** ` (jobs: 21 on ws://a, 19 on ws://b)` when printing on remote browsers, else nothing. */
+function jobsPerBrowser(run: Run): string {
+  if (!run.browsers.some((b) => b.remote)) return '';
+  return ` (jobs: ${run.printer.jobCounts().map((c) => `${c.jobs} on ${c.name}`).join(', ')})`;
+}
 
 /** An article's print jobs: its pages of the book, and its own PDF when that has another page setup. */
 async function articleJobs(ctx: OutputContext, article: Article, index: number): Promise<{ book: PrintJob; own?: PrintJob }> {
@@ -241,7 +257,7 @@ async function articleJobs(ctx: OutputContext, article: Article, index: number):
  */
 function articlePrinter(ctx: OutputContext, run: Run): (job: PrintJob) => Promise<Uint8Array> {
   const base = (async () => hashOf(await toolFingerprint(), run.css))();
-  const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, await run.browser.version()) : undefined))();
+  const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, (await browserVersions(run)).join(',')) : undefined))();
   return async (job) => {
     if (ctx.prints) {
       const file = ctx.prints.get(printJobKey(await base, job));
@@ -275,7 +291,7 @@ async function printShard(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   let done = 0;
   progress.start('pdf', mine.length);
   await mkdir(path.join(ctx.outDir, 'prints'), { recursive: true });
-  await forEachLimit(mine, (book.config.pdf.concurrency ?? availableParallelism()) + 1, async (index) => {
+  await forEachLimit(mine, run.printer.size + 1, async (index) => {
     const article = book.articles[index]!;
     try {
       const jobs = await articleJobs(ctx, article, index);
@@ -303,13 +319,13 @@ async function printShard(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
     ...shard.source,
     printed: mine.map((i) => book.articles[i]!.path),
     prints,
-    browsers: [await run.browser.version()],
+    browsers: await browserVersions(run),
   };
   const text = JSON.stringify(manifest, null, 1);
   await writeFile(path.join(ctx.outDir, MANIFEST), text);
   written.push({ path: MANIFEST, bytes: Buffer.byteLength(text) });
   const pages = written.reduce((n, f) => n + (f.pages ?? 0), 0);
-  progress.end('pdf', `shard ${shard.k}/${shard.n}: ${mine.length} of ${book.articles.length} articles, ${prints.length} prints, ${pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  progress.end('pdf', `shard ${shard.k}/${shard.n}: ${mine.length} of ${book.articles.length} articles, ${prints.length} prints, ${pages} pages in ${((performance.now() - started) / 1000).toFixed(1)} s${jobsPerBrowser(run)}`);
   return written;
 }
 

@@ -12,17 +12,27 @@
  * cover) are answered from a fixed table, and every other request (any other
  * URL, `file:`, a local server) is refused before it leaves the browser.
  * As a second line, the browser runs with a host resolver that resolves
- * nothing and a proxy that does not exist.
+ * nothing and a proxy that does not exist (a remote browser, which is
+ * started by someone else, gets the proxy for the build's own browser
+ * context: see shared-browser.ts).
+ *
+ * The pool may span several browsers (`--browser-ws`): `concurrency` pages
+ * on each, and every job goes to whichever page is free first, so a faster
+ * browser takes more jobs. A browser that goes away takes its pages with it;
+ * its jobs are tried again on the others.
  */
 import { readFile } from 'node:fs/promises';
 import type { Browser, HTTPRequest, Page } from 'puppeteer';
 
 export const PRINT_ORIGIN = 'https://print.anthology.invalid';
 
+/** A proxy that does not exist: what a request that escaped interception would run into. */
+export const OFFLINE_PROXY = 'http://127.0.0.1:9';
+
 /** Chrome flags that keep a page from reaching any network, even if a request escaped interception. */
 export const OFFLINE_ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND',
-  '--proxy-server=http://127.0.0.1:9',
+  `--proxy-server=${OFFLINE_PROXY}`,
   '--proxy-bypass-list=<-loopback>',
   '--dns-prefetch-disable',
   '--disable-features=NetworkPrediction,PrivacySandboxSettings4,OptimizationHints,MediaRouter',
@@ -48,8 +58,21 @@ export interface PrintJob {
   label: string;
 }
 
-export interface PrinterOptions {
+/** A browser to print on, and how to open a page there (see shared-browser.ts). */
+export interface PrintHost {
+  /** `local`, or the address of a remote browser: names it in messages and job counts. */
+  name: string;
+  remote: boolean;
   browser: Browser;
+  newPage(): Promise<Page>;
+}
+
+export interface PrinterOptions {
+  /** The browser to print on… */
+  browser?: Browser;
+  /** …or several: `concurrency` pages are opened on each. */
+  browsers?: readonly PrintHost[];
+  /** Pages per browser. */
   concurrency: number;
   /** Milliseconds a job may take (load and print). */
   timeoutMs: number;
@@ -62,9 +85,18 @@ export interface PrinterOptions {
   onBlocked?: (url: string, job: string | undefined) => void;
 }
 
+interface Host extends PrintHost {
+  /** Jobs printed on it. */
+  jobs: number;
+  /** Disconnected: its pages are gone from the pool. */
+  lost: boolean;
+  onDisconnected: () => void;
+}
+
 interface Slot {
   page: Page;
   job: string | undefined;
+  host: Host;
 }
 
 export class PrintTimeoutError extends Error {
@@ -79,12 +111,24 @@ export class Printer {
   private readonly waiting: { resolve: (slot: Slot) => void; reject: (error: unknown) => void }[] = [];
   private readonly cache = new Map<string, Promise<Buffer>>();
   private readonly shell: string;
+  private readonly hosts: Host[];
   private closed = false;
   /** Pages in the pool (free or printing). */
-  private live = 0;
+  private readonly live = new Set<Slot>();
+  /** Fresh pages being opened to replace failed ones. */
+  private replacing = 0;
+  private opened = 0;
+  /** The pages of the start are open. */
+  private ready = false;
   private broken: Error | undefined;
 
   private constructor(private readonly options: PrinterOptions) {
+    const given = options.browsers ?? (options.browser ? [{ name: 'local', remote: false, browser: options.browser, newPage: () => options.browser!.newPage() }] : []);
+    if (given.length === 0) throw new Error('The printer needs a browser');
+    this.hosts = given.map((h) => {
+      const host: Host = { name: h.name, remote: h.remote, browser: h.browser, newPage: () => h.newPage(), jobs: 0, lost: false, onDisconnected: () => this.lose(host) };
+      return host;
+    });
     this.shell =
       // The job's page rules come before the stylesheet: Chromium lets a later
       // `@page :right` override an earlier named page's margins (`@page cover`).
@@ -92,13 +136,42 @@ export class Printer {
       `<style id="page-rules"></style><link rel="stylesheet" href="${PRINT_ORIGIN}/print.css"></head><body></body></html>`;
   }
 
-  /** Opens the pool's pages. */
+  /**
+   * Opens the pool's pages, taking turns between the browsers (so that a
+   * light load is spread over them too). A browser that disconnects while
+   * its pages open is left out; any other failure is final.
+   */
   static async open(options: PrinterOptions): Promise<Printer> {
     const printer = new Printer(options);
-    const slots = await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, () => printer.newSlot()));
-    printer.free.push(...slots);
-    printer.live = slots.length;
+    const hosts = Array.from({ length: Math.max(1, options.concurrency) }, () => printer.hosts).flat();
+    for (const host of printer.hosts) host.browser.once('disconnected', host.onDisconnected);
+    const opened = await Promise.allSettled(hosts.map((host) => printer.newSlot(host)));
+    const slots = opened.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = opened.findIndex((r, i) => r.status === 'rejected' && (hosts[i]!.browser.connected || slots.length === 0));
+    if (failed >= 0) {
+      printer.close();
+      for (const slot of slots) void slot.page.close().catch(() => {});
+      throw (opened[failed] as PromiseRejectedResult).reason;
+    }
+    for (const slot of slots) {
+      if (slot.host.lost) continue;
+      printer.live.add(slot);
+      printer.free.push(slot);
+    }
+    printer.opened = printer.live.size;
+    printer.ready = true;
+    printer.checkBroken();
     return printer;
+  }
+
+  /** Pages opened at the start, over all browsers. */
+  get size(): number {
+    return this.opened;
+  }
+
+  /** Jobs printed on each browser, in the order they were given. */
+  jobCounts(): { name: string; jobs: number }[] {
+    return this.hosts.map((h) => ({ name: h.name, jobs: h.jobs }));
   }
 
   /**
@@ -107,28 +180,37 @@ export class Printer {
    * failure is final, and says so.
    */
   async print(job: PrintJob): Promise<Uint8Array> {
-    try {
-      return await this.printOnce(job);
-    } catch (error) {
-      if (this.closed || this.options.signal?.aborted) throw error;
+    let moved = 0;
+    for (let attempt = 1; ; attempt++) {
+      const tried: { host?: Host } = {};
       try {
-        return await this.printOnce(job);
-      } catch (again) {
-        if (again instanceof Error) again.message += ' (twice: it was tried again in a fresh page)';
-        throw again;
+        return await this.printOnce(job, tried);
+      } catch (error) {
+        if (this.closed || this.options.signal?.aborted || error === this.broken) throw error;
+        // Its browser went away: the job goes to another one, and that does not count as a try.
+        if (tried.host && !tried.host.browser.connected && this.live.size + this.replacing > 0 && moved++ < this.hosts.length) {
+          attempt--;
+          continue;
+        }
+        if (attempt === 1) continue;
+        if (error instanceof Error) error.message += ' (twice: it was tried again in a fresh page)';
+        throw error;
       }
     }
   }
 
-  /** Prints one job on the next free page. */
-  private async printOnce(job: PrintJob): Promise<Uint8Array> {
+  /** Prints one job on the next free page; `tried.host` tells where. */
+  private async printOnce(job: PrintJob, tried: { host?: Host }): Promise<Uint8Array> {
     this.options.signal?.throwIfAborted();
     const slot = await this.acquire();
+    tried.host = slot.host;
     let healthy = true;
     try {
-      return await this.withTimeout(this.run(slot, job), job.label, () => {
+      const pdf = await this.withTimeout(this.run(slot, job), job.label, () => {
         healthy = false;
       });
+      slot.host.jobs++;
+      return pdf;
     } catch (error) {
       healthy = false;
       throw error;
@@ -142,6 +224,7 @@ export class Printer {
   /** Stops handing out pages; pending jobs fail. The browser is closed by its owner. */
   close(): void {
     this.closed = true;
+    for (const host of this.hosts) host.browser.off('disconnected', host.onDisconnected);
     for (const w of this.waiting.splice(0)) w.reject(this.options.signal?.reason ?? new Error('The printer was closed'));
   }
 
@@ -182,9 +265,9 @@ export class Printer {
     return pdf;
   }
 
-  private async newSlot(): Promise<Slot> {
-    const page = await this.options.browser.newPage();
-    const slot: Slot = { page, job: undefined };
+  private async newSlot(host: Host): Promise<Slot> {
+    const page = await host.newPage();
+    const slot: Slot = { page, job: undefined, host };
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => void this.answer(request, slot));
@@ -238,33 +321,67 @@ export class Printer {
     if (this.broken) return Promise.reject(this.broken);
     const slot = this.free.pop();
     if (slot) return Promise.resolve(slot);
+    if (this.live.size + this.replacing === 0) return Promise.reject(this.broken ?? new Error('The printer has no page left'));
     return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
   private release(slot: Slot): void {
+    if (!this.live.has(slot)) return;
     const next = this.waiting.shift();
     if (next) next.resolve(slot);
     else this.free.push(slot);
   }
 
-  /** A page that timed out or failed is closed and replaced by a fresh one. */
+  /**
+   * A page that timed out or failed is closed and replaced by a fresh one
+   * on the same browser; a page of a browser that went away is not.
+   */
   private replace(slot: Slot): void {
     void slot.page.close().catch(() => {});
     if (this.closed) return;
-    this.live--;
-    this.newSlot().then(
+    if (!this.live.delete(slot)) return;
+    if (!slot.host.browser.connected) return this.lose(slot.host);
+    this.replacing++;
+    this.newSlot(slot.host).then(
       (fresh) => {
-        this.live++;
+        this.replacing--;
+        if (slot.host.lost) {
+          void fresh.page.close().catch(() => {});
+          this.checkBroken();
+          return;
+        }
+        this.live.add(fresh);
         this.release(fresh);
       },
       (error: unknown) => {
-        // No new page (the browser is gone or broken): when no page is left,
-        // the jobs waiting for one fail instead of waiting for ever.
-        if (this.live > 0) return;
-        this.broken = new Error(`The browser cannot open a page to print on: ${(error as Error).message}`);
-        for (const w of this.waiting.splice(0)) w.reject(this.broken);
+        this.replacing--;
+        this.checkBroken(`The browser cannot open a page to print on: ${(error as Error).message}`);
       },
     );
+  }
+
+  /** A browser disconnected: its pages leave the pool (those printing fail, and their jobs move on). */
+  private lose(host: Host): void {
+    if (host.lost) return;
+    host.lost = true;
+    host.browser.off('disconnected', host.onDisconnected);
+    for (const slot of this.live) if (slot.host === host) this.live.delete(slot);
+    for (let i = this.free.length - 1; i >= 0; i--) if (this.free[i]!.host === host) this.free.splice(i, 1);
+    this.checkBroken();
+  }
+
+  /** When no page is left (and none is coming), the jobs waiting for one fail instead of waiting for ever. */
+  private checkBroken(reason?: string): void {
+    if (this.live.size > 0 || this.replacing > 0 || this.closed || !this.ready) return;
+    const lost = this.hosts.filter((h) => h.lost);
+    const gone =
+      this.hosts.length > 1
+        ? `All ${this.hosts.length} browsers have gone away (disconnected)`
+        : this.hosts[0]!.remote
+          ? `The browser at ${this.hosts[0]!.name} has gone away (disconnected)`
+          : 'The browser has gone away (it crashed or was closed)';
+    this.broken ??= new Error(lost.length === this.hosts.length || !reason ? gone : reason);
+    for (const w of this.waiting.splice(0)) w.reject(this.broken);
   }
 
   private withTimeout<T>(work: Promise<T>, label: string, onTimeout: () => void): Promise<T> {
