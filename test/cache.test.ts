@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,6 +61,46 @@ describe('the build cache', () => {
 
   it('is neither read nor written with cache: false', async () => {
     expect((await run(false)).articles).toEqual({ cached: 0, processed: 4 });
+  });
+});
+
+describe('the cache of printed PDFs', () => {
+  it('makes again only what one edited article changes, and the result equals a build without cache', async () => {
+    const epoch = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = '1700000000';
+    const book = path.join(root, 'pdf-book');
+    await cp(path.join(FIXTURES, 'pdf-book'), book, { recursive: true });
+    const cacheDir = path.join(root, 'pdf-cache');
+    const build1 = (out: string, cache: string | false = cacheDir) =>
+      build({ cwd: book, out: path.join(root, out), formats: ['pdf'], cache, templates: path.resolve('templates') });
+    const entries = async (bucket: string) => (await readdir(path.join(cacheDir, bucket), { recursive: true })).filter((f) => String(f).endsWith('.pdf')).length;
+    try {
+      const first = await build1('pdf-1');
+      expect(first.ok).toBe(true);
+      const n = first.book!.articles.length;
+      // Each article: its pages of the book and its own PDF are printed (two page setups), and its own PDF kept.
+      expect(await entries('pdf')).toBe(2 * n);
+      expect(await entries('pdf-own')).toBe(n);
+
+      const edited = path.join(book, 'articles/02-english.md');
+      await writeFile(edited, (await readFile(edited, 'utf8')) + '\nA sentence added after the first build.\n');
+      const second = await build1('pdf-2');
+      expect(second.ok).toBe(true);
+      // Only the edited article was printed and made again.
+      expect(await entries('pdf')).toBe(2 * n + 2);
+      expect(await entries('pdf-own')).toBe(n + 1);
+
+      const fresh = await build1('pdf-fresh', false);
+      const names = fresh.files.map((f) => f.path).sort();
+      expect(second.files.map((f) => f.path).sort()).toEqual(names);
+      for (const name of names) {
+        const same = Buffer.compare(await readFile(path.join(root, 'pdf-2', name)), await readFile(path.join(root, 'pdf-fresh', name))) === 0;
+        expect(same, name).toBe(true);
+      }
+    } finally {
+      if (epoch === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = epoch;
+    }
   });
 });
 
