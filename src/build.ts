@@ -15,7 +15,7 @@ import { readShards, type Shard, type ShardSource } from './shard.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, type Diagnostic, Diagnostics } from './diagnostics.ts';
 import { SharedBrowser } from './outputs/shared-browser.ts';
-import { writeSite } from './outputs/site.ts';
+import { type StartedSearch, startSearch, writeSite } from './outputs/site.ts';
 import type { OutputContext, OutputFile } from './outputs/types.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { loadTemplates, type Templates } from './templates.ts';
@@ -222,10 +222,18 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   // One browser for the whole build (or the remote ones), started by the first output that needs it.
   const browser = new SharedBrowser(config, options.signal, options.browserWs);
   const closeOnAbort = () => void browser.close();
+  let search: Promise<StartedSearch | undefined> | undefined;
   options.signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
     await mkdir(path.dirname(outDir), { recursive: true });
     await mkdir(staging);
+    const context: OutputContext = { book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal, browser, cache, shard: shard && { ...shard, source }, prints };
+    // Search indexing runs in Pagefind's own process while the PDFs and the EPUB are made.
+    if (formats.includes('html')) {
+      search = startSearch(context);
+      search.catch(() => undefined);
+      context.search = search;
+    }
     for (const format of ['pdf', 'epub', 'html'] as const) {
       if (!formats.includes(format)) continue;
       options.signal?.throwIfAborted();
@@ -236,7 +244,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
       const output = await load();
       const written = await timed(format, () =>
-        output({ book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal, browser, cache, shard: shard && { ...shard, source }, prints }),
+        output(context),
       );
       for (const f of written) files.set(f.path, f);
       if (diagnostics.hasErrors()) break;
@@ -259,6 +267,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     return fail(book);
   } finally {
     options.signal?.removeEventListener('abort', closeOnAbort);
+    await search?.then((s) => s?.index.close(), () => undefined);
     await browser.close();
   }
   return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book, articles: articleStats };
