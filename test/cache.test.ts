@@ -78,16 +78,18 @@ describe('the cache of printed PDFs', () => {
       const first = await build1('pdf-1');
       expect(first.ok).toBe(true);
       const n = first.book!.articles.length;
-      // Each article: its pages of the book and its own PDF are printed (two page setups), and its own PDF kept.
-      expect(await entries('pdf')).toBe(2 * n);
+      // Each article: its pages of the book and its own PDF are printed (two page setups), and its own PDF kept;
+      // the front matter is printed without and with page numbers.
+      expect(await entries('pdf')).toBe(2 * n + 2);
       expect(await entries('pdf-own')).toBe(n);
 
       const edited = path.join(book, 'articles/02-english.md');
       await writeFile(edited, (await readFile(edited, 'utf8')) + '\nA sentence added after the first build.\n');
       const second = await build1('pdf-2');
       expect(second.ok).toBe(true);
-      // Only the edited article was printed and made again.
-      expect(await entries('pdf')).toBe(2 * n + 2);
+      // Only the edited article was printed and made again (and the contents, if its page numbers moved).
+      expect(await entries('pdf')).toBeGreaterThanOrEqual(2 * n + 4);
+      expect(await entries('pdf')).toBeLessThanOrEqual(2 * n + 5);
       expect(await entries('pdf-own')).toBe(n + 1);
 
       const fresh = await build1('pdf-fresh', false);

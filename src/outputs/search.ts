@@ -63,6 +63,8 @@ export interface SearchIndex {
   language: string;
   /** Queues a page; indexing runs alongside whatever the caller does next. */
   add(page: SearchPage): void;
+  /** Says that every page was added: Pagefind builds the index now, in its own process, while the caller goes on. */
+  seal(): void;
   /** Waits for the pages, writes the bundle into `pagefind/` and lists its files. */
   write(): Promise<OutputFile[]>;
   /** Frees the index (and stops Pagefind when no other build uses it). Safe to call twice. */
@@ -99,13 +101,21 @@ export async function openSearchIndex(ctx: OutputContext): Promise<SearchIndex |
 
   const pending: Promise<string[]>[] = [];
   let closed: Promise<void> | undefined;
+  let built: Promise<{ problems: string[]; files: { path: string; content: Uint8Array }[] }> | undefined;
+  const build = () =>
+    (built ??= (async () => {
+      const problems = (await Promise.all(pending)).flat();
+      const { errors, files } = await index.getFiles();
+      if (errors.length) throw new Error(`Pagefind could not write the search index: ${errors.join('; ')}`);
+      return { problems, files };
+    })());
   const close = () =>
     (closed ??= (async () => {
       // Pagefind answers one request at a time: after an interruption, do
       // not wait for it to finish the work queued before (stopping it below
       // ends that work, unless another build in this process still uses it).
       if (!ctx.signal?.aborted) {
-        await Promise.allSettled(pending);
+        await Promise.allSettled([...pending, built]);
         await index.deleteIndex().catch(() => undefined);
       }
       await release();
@@ -121,13 +131,14 @@ export async function openSearchIndex(ctx: OutputContext): Promise<SearchIndex |
       indexing.catch(() => undefined);
       pending.push(indexing);
     },
+    seal() {
+      build().catch(() => undefined); // reported by write()
+    },
     async write() {
       ctx.progress.start('search', pending.length);
       const t0 = performance.now();
-      const problems = (await abortable(Promise.all(pending), ctx.signal)).flat();
+      const { problems, files } = await abortable(build(), ctx.signal);
       for (const p of problems) ctx.diagnostics.warn('search-index', `Not indexed for search: ${p}`);
-      const { errors, files } = await abortable(index.getFiles(), ctx.signal);
-      if (errors.length) throw new Error(`Pagefind could not write the search index: ${errors.join('; ')}`);
       const written: OutputFile[] = [];
       for (const f of files) {
         const rel = f.path.replace(/\\/g, '/').replace(/^\/+/, '');

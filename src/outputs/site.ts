@@ -55,6 +55,7 @@ export async function startSearch(ctx: OutputContext): Promise<StartedSearch | u
   for (const [i, article] of book.articles.entries()) {
     index.add({ path: `articles/${article.slug}.html`, article: articleView(book, article, i), tree: trees[i]! });
   }
+  index.seal();
   return { index, trees };
 }
 

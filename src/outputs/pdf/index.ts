@@ -141,6 +141,8 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   await mkdir(partsDir, { recursive: true });
 
   const printArticle = articlePrinter(ctx, run);
+  // The cover and contents too: unchanged titles and page numbers, unchanged pages.
+  const printFront = articlePrinter(ctx, run, false);
 
   const frontJob = async (entries: TocEntry[]): Promise<PrintJob> => ({
     body: await frontBody(templates, book, entries, cover),
@@ -151,7 +153,7 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
     label: FRONT_LABEL,
   });
   const entries = tocEntries(book);
-  const frontDraft = printer.print(await frontJob(entries)).then((pdf) => {
+  const frontDraft = printFront(await frontJob(entries)).then((pdf) => {
     tick();
     return pdf;
   });
@@ -195,7 +197,7 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
     let frontPages = quickPageCount(draft)!;
     for (let attempt = 1; ; attempt++) {
       starts = plan(frontPages, parts.map((p) => p.pages));
-      front = await printer.print(await frontJob(entries.map((e, i) => ({ ...e, page: starts[i] }))));
+      front = await printFront(await frontJob(entries.map((e, i) => ({ ...e, page: starts[i] }))));
       const pages = quickPageCount(front)!;
       if (pages === frontPages) break;
       // The numbers changed the length of the contents (they should not): plan again.
@@ -251,15 +253,15 @@ async function articleJobs(ctx: OutputContext, article: Article, index: number):
 }
 
 /**
- * Prints an article's job, or takes it from the build cache when nothing it
- * depends on changed; when merging shards, takes it from the shards and
- * never prints.
+ * Prints a job, or takes it from the build cache when nothing it depends on
+ * changed; when merging shards, takes an article's print from the shards
+ * and never prints one (`fromShards`; the front matter is printed).
  */
-function articlePrinter(ctx: OutputContext, run: Run): (job: PrintJob) => Promise<Uint8Array> {
+function articlePrinter(ctx: OutputContext, run: Run, fromShards = true): (job: PrintJob) => Promise<Uint8Array> {
   const base = (async () => hashOf(await toolFingerprint(), run.css))();
   const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, (await browserVersions(run)).join(',')) : undefined))();
   return async (job) => {
-    if (ctx.prints) {
+    if (ctx.prints && fromShards) {
       const file = ctx.prints.get(printJobKey(await base, job));
       if (!file) throw new Error('none of the shards printed it as this build would (were the shards built with other fonts installed?)');
       const pdf = await readFile(file);
