@@ -164,8 +164,8 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
     return controller.signal.aborted ? 130 : 1;
   }
   if (result.upToDate) io.stdout.write(`anthology: ${rel(result.outDir!)} is up to date: nothing changed since the last build (${seconds}s; --no-cache builds anyway)\n`);
-  else if (!values.quiet) io.stdout.write(summary(result, seconds));
-  else io.stdout.write(`anthology: built ${result.book?.articles.length ?? 0} articles into ${rel(result.outDir!)} in ${seconds}s (${result.diagnostics.summary()})\n`);
+  else if (!values.quiet) io.stdout.write(summary(result, seconds, shard));
+  else io.stdout.write(summary(result, seconds, shard).split('\n')[0] + '\n');
   return 0;
 }
 
@@ -184,14 +184,14 @@ function rel(p: string): string {
   return r && !r.startsWith('..') ? r : p;
 }
 
-function summary(result: BuildResult, seconds: string): string {
+function summary(result: BuildResult, seconds: string, shard?: Shard): string {
   const out = result.outDir!;
   const files = result.files;
   const html = files.filter((f) => f.path.endsWith('.html'));
   const pdfs = files.filter((f) => f.path.startsWith('pdf/') && f.path.endsWith('.pdf'));
   const top = files.filter((f) => !f.path.includes('/') && /\.(pdf|epub)$/.test(f.path));
-  const shard = files.find((f) => f.path === 'shard.json') && files.filter((f) => f.path.startsWith('prints/')).length;
-  const what = shard === undefined ? `built ${result.book?.articles.length ?? 0} articles` : `printed a shard of ${result.book?.articles.length ?? 0} articles`;
+  const n = result.book?.articles.length ?? 0;
+  const what = shard ? `printed part ${shard.k}/${shard.n} of the ${n} articles` : `built ${n} articles`;
   const lines = [`anthology: ${what} into ${rel(out)} in ${seconds}s (${result.diagnostics.summary()})`];
   if (html.length) lines.push(`  site      ${html.length} pages, ${formatBytes(sum(files.filter((f) => !/\.(pdf|epub)$/.test(f.path))))} with assets`);
   if (pdfs.length) lines.push(`  pdf/      ${pdfs.length} article PDFs, ${sum(pdfs, 'pages')} pages, ${formatBytes(sum(pdfs))}`);

@@ -152,6 +152,14 @@ describe('shards', () => {
     const noDirs = io();
     expect(await main(['merge'], noDirs.io)).toBe(2);
     expect(noDirs.text()).toMatch(/merge needs the shard folders/);
+    if (!missing.length) {
+      const ok = io();
+      expect(await main(['build', '--shard', '2/2', '--config', path.join(book, 'book.config.yaml'), '--out', dir('cli-s2'), '--no-cache', '-q'], ok.io)).toBe(0);
+      expect(ok.text()).toMatch(/printed part 2\/2 of the 4 articles into/);
+      const merged = io();
+      expect(await main(['merge', dir('s1'), dir('cli-s2'), '--config', path.join(book, 'book.config.yaml'), '--out', dir('cli-merged'), '--no-cache', '-q'], merged.io)).toBe(0);
+      expect(merged.text()).toMatch(/built 4 articles into/);
+    }
     const withFormat = io();
     expect(await main(['build', '--shard', '1/2', '--format', 'pdf'], withFormat.io)).toBe(2);
     expect(withFormat.text()).toMatch(/--shard prints PDFs only/);
