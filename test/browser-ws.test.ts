@@ -9,8 +9,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +20,7 @@ import { browserArgs, findBrowser } from '../src/outputs/pdf/browser.ts';
 import { PRINT_ORIGIN, Printer } from '../src/outputs/pdf/printer.ts';
 import { SharedBrowser } from '../src/outputs/shared-browser.ts';
 import type { Progress } from '../src/progress.ts';
+import { startServer } from './helpers/server.ts';
 import { missingPdfTools, pageTexts, pdfInfo } from './helpers/pdf-tools.ts';
 import { procState } from './helpers/processes.ts';
 
@@ -98,17 +97,6 @@ async function leftovers(ws: string): Promise<{ urls: string[]; contexts: number
   } finally {
     await browser.disconnect();
   }
-}
-
-/** A local server that counts every request it gets: printing must send none. */
-async function startServer(): Promise<{ port: number; hits: string[]; close: () => Promise<void> }> {
-  const hits: string[] = [];
-  const server = http.createServer((req, res) => {
-    hits.push(req.url ?? '');
-    res.end('caught');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 /** Progress that keeps every stage's closing line. */

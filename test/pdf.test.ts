@@ -8,8 +8,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +23,7 @@ import type { OutputFile } from '../src/outputs/types.ts';
 import { silentProgress } from '../src/progress.ts';
 import { loadTemplates } from '../src/templates.ts';
 import type { Book } from '../src/types.ts';
+import { startServer } from './helpers/server.ts';
 import { bookmarks, links, missingPdfTools, pageTexts, pdfFonts, pdfInfo, pdfLang, qpdfCheck } from './helpers/pdf-tools.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -34,17 +33,6 @@ const browser = await findBrowser().catch(() => null);
 const missing = missingPdfTools();
 const skip = !browser ? 'no Chrome or Chromium was found (npm run setup)' : missing.length ? `missing ${missing.join(', ')} (apt-get install poppler-utils qpdf)` : '';
 if (skip) console.warn(`PDF tests skipped: ${skip}`);
-
-/** A local server that counts every request it gets: printing must send none. */
-async function startServer(): Promise<{ port: number; hits: string[]; close: () => Promise<void> }> {
-  const hits: string[] = [];
-  const server = http.createServer((req, res) => {
-    hits.push(req.url ?? '');
-    res.end('caught');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, hits, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 const norm = (s: string) => s.replace(/\s+/g, '');
 

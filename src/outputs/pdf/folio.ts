@@ -12,7 +12,7 @@ import { inflateSync } from 'node:zlib';
 import fontkit from '@pdf-lib/fontkit';
 import { NewStream, type PdfFileWriter, Raw, ref } from './pdf-file.ts';
 import { readTtf, TtfUnion } from './ttf.ts';
-import { toUnicodeCMap } from './font-merge.ts';
+import { writeType0Font } from './font-merge.ts';
 
 export interface FolioStyle {
   /** Font size in points. */
@@ -92,26 +92,8 @@ export class FolioFont {
       FontFile2: ref(file),
     });
     const w = [...this.widths].sort((a, b) => a[0] - b[0]).map(([g, width]) => `${g} [${width}]`);
-    out.writeValue(cid, {
-      Type: 'Font',
-      Subtype: 'CIDFontType2',
-      BaseFont: fontName,
-      CIDSystemInfo: new Raw('<</Registry (Adobe) /Ordering (Identity) /Supplement 0>>'),
-      FontDescriptor: ref(desc),
-      DW: 500,
-      W: new Raw(`[${w.join(' ')}]`),
-      CIDToGIDMap: 'Identity',
-    });
     const unicode = new Map([...this.gids].map(([ch, g]) => [g, ch.codePointAt(0)!.toString(16).padStart(4, '0').toUpperCase()]));
-    out.writeStream(toUnicode, new NewStream({}, Buffer.from(toUnicodeCMap(unicode), 'latin1')), true);
-    out.writeValue(type0, {
-      Type: 'Font',
-      Subtype: 'Type0',
-      BaseFont: fontName,
-      Encoding: 'Identity-H',
-      DescendantFonts: new Raw(`[${cid} 0 R]`),
-      ToUnicode: ref(toUnicode),
-    });
+    writeType0Font(out, { type0, cid, desc, toUnicode }, { baseFont: fontName, cidSystemInfo: '<</Registry (Adobe) /Ordering (Identity) /Supplement 0>>', dw: 500, widths: `[${w.join(' ')}]`, unicode });
   }
 }
 

@@ -73,26 +73,39 @@ class MergedFont {
     if (this.bbox) descriptor.FontBBox = new Raw(`[${this.bbox.join(' ')}]`);
     descriptor.FontFile2 = ref(file);
     out.writeValue(desc, descriptor);
-    out.writeValue(cid, {
-      Type: 'Font',
-      Subtype: 'CIDFontType2',
-      BaseFont: fontName,
-      CIDSystemInfo: new Raw(this.piece.cidSystemInfo),
-      FontDescriptor: ref(desc),
-      DW: this.piece.dw,
-      W: new Raw(widthsArray(this.widths)),
-      CIDToGIDMap: 'Identity',
-    });
-    out.writeStream(toUnicode, new NewStream({}, Buffer.from(toUnicodeCMap(this.unicode), 'latin1')), true);
-    out.writeValue(type0, {
-      Type: 'Font',
-      Subtype: 'Type0',
-      BaseFont: fontName,
-      Encoding: 'Identity-H',
-      DescendantFonts: new Raw(`[${cid} 0 R]`),
-      ToUnicode: ref(toUnicode),
-    });
+    writeType0Font(out, { type0, cid, desc, toUnicode }, { baseFont: fontName, cidSystemInfo: this.piece.cidSystemInfo, dw: this.piece.dw, widths: widthsArray(this.widths), unicode: this.unicode });
   }
+}
+
+/**
+ * Writes a composite (Type0) font over one CIDFontType2 with an identity
+ * CID-to-glyph map, and its ToUnicode map; the descriptor (with the font
+ * file) is the caller's, at `nums.desc`.
+ */
+export function writeType0Font(
+  out: PdfFileWriter,
+  nums: { type0: number; cid: number; desc: number; toUnicode: number },
+  font: { baseFont: string; cidSystemInfo: string; dw: number; widths: string; unicode: Map<number, string> },
+): void {
+  out.writeValue(nums.cid, {
+    Type: 'Font',
+    Subtype: 'CIDFontType2',
+    BaseFont: font.baseFont,
+    CIDSystemInfo: new Raw(font.cidSystemInfo),
+    FontDescriptor: ref(nums.desc),
+    DW: font.dw,
+    W: new Raw(font.widths),
+    CIDToGIDMap: 'Identity',
+  });
+  out.writeStream(nums.toUnicode, new NewStream({}, Buffer.from(toUnicodeCMap(font.unicode), 'latin1')), true);
+  out.writeValue(nums.type0, {
+    Type: 'Font',
+    Subtype: 'Type0',
+    BaseFont: font.baseFont,
+    Encoding: 'Identity-H',
+    DescendantFonts: new Raw(`[${nums.cid} 0 R]`),
+    ToUnicode: ref(nums.toUnicode),
+  });
 }
 
 /** Merges the fonts of many parts; see the module comment. */

@@ -252,13 +252,18 @@ async function articleJobs(ctx: OutputContext, article: Article, index: number):
   return sameSetup(config.pdf.book, config.pdf.article) ? { book } : { book, own: { ...book, pageCss: pageRules(config.pdf.article, heads) } };
 }
 
+/** What every print key starts from: the tool and the stylesheet (see printJobKey). */
+async function printBase(run: Run): Promise<string> {
+  return hashOf(await toolFingerprint(), run.css);
+}
+
 /**
  * Prints a job, or takes it from the build cache when nothing it depends on
  * changed; when merging shards, takes an article's print from the shards
  * and never prints one (`fromShards`; the front matter is printed).
  */
 function articlePrinter(ctx: OutputContext, run: Run, fromShards = true): (job: PrintJob) => Promise<Uint8Array> {
-  const base = (async () => hashOf(await toolFingerprint(), run.css))();
+  const base = printBase(run);
   const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, (await browserVersions(run)).join(',')) : undefined))();
   return async (job) => {
     if (ctx.prints && fromShards) {
@@ -286,7 +291,7 @@ async function printShard(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   const shard = ctx.shard!;
   const started = performance.now();
   const mine = shardParts(book.articles, shard.n)[shard.k - 1]!;
-  const base = hashOf(await toolFingerprint(), run.css);
+  const base = await printBase(run);
   const printArticle = articlePrinter(ctx, run);
   const written: OutputFile[] = [];
   const prints: ShardManifest['prints'] = [];
