@@ -14,6 +14,7 @@ import { type BookConfig, loadConfig } from './config.ts';
 import { readShards, type Shard, type ShardSource } from './shard.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, type Diagnostic, Diagnostics } from './diagnostics.ts';
+import { searchAvailable } from './outputs/search.ts';
 import { SharedBrowser } from './outputs/shared-browser.ts';
 import { type StartedSearch, startSearch, writeSite } from './outputs/site.ts';
 import type { OutputContext, OutputFile } from './outputs/types.ts';
@@ -110,8 +111,8 @@ async function bookSource(book: Book, templatesDir: string): Promise<ShardSource
 }
 
 /** Everything the outputs depend on: the book's source and the build's options. */
-function fingerprint(source: ShardSource, formats: readonly Format[], options: BuildOptions): string {
-  return hashOf(JSON.stringify(source), formats.join(','), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false), JSON.stringify(options.shard ?? null));
+function fingerprint(source: ShardSource, formats: readonly Format[], options: BuildOptions, search: boolean): string {
+  return hashOf(JSON.stringify(source), formats.join(','), String(search), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false), JSON.stringify(options.shard ?? null));
 }
 
 /** The files of the last build into `outDir`, if its key matches and they are all still there, unchanged in size. */
@@ -173,7 +174,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     options.cache === false ? undefined : typeof options.cache === 'string' ? path.resolve(cwd, options.cache) : path.join(config.base, '.cache', 'anthology'),
   );
   progress.start('parse');
-  const book = await timed('parse', () =>
+  let book = await timed('parse', () =>
     loadBook({ config, root, drafts: options.drafts, diagnostics, cache, stats: articleStats, onArticle: (done, total) => progress.tick('parse', done, total) }),
   );
   progress.end('parse', book ? `${book.articles.length} article${book.articles.length === 1 ? '' : 's'}` : undefined);
@@ -183,7 +184,10 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     const fetchOptions = typeof options.fetchImages === 'object' ? options.fetchImages : {};
     const cacheDir = path.resolve(config.base, fetchOptions.cacheDir ?? '.cache/anthology/images');
     progress.start('images');
-    const stats = await timed('images', () => fetchRemoteImages(book, diagnostics, { ...fetchOptions, cacheDir, signal: options.signal }));
+    const loaded = book;
+    const fetched = await timed('images', () => fetchRemoteImages(loaded, diagnostics, { ...fetchOptions, cacheDir, signal: options.signal }));
+    book = fetched.book;
+    const stats = fetched.stats;
     progress.end('images', `${stats.fetched} downloaded, ${stats.cached} from the cache, ${stats.failed} failed`);
     if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
     if (diagnostics.hasErrors()) return fail(book);
@@ -209,7 +213,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     prints = await readShards(options.merge.map((d) => path.resolve(cwd, d)), source, diagnostics);
     if (!prints) return fail(book);
   }
-  const buildKey = fingerprint(source, formats, options);
+  // Installing Pagefind later adds search to an otherwise unchanged build.
+  const buildKey = fingerprint(source, formats, options, formats.includes('html') && (await searchAvailable()));
   const previous = await upToDate(cache, outDir, buildKey);
   if (previous) {
     progress.end('up to date', 'nothing changed since the last build');

@@ -16,7 +16,7 @@ import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import type { Diagnostics } from '../diagnostics.ts';
-import type { Asset, Book } from '../types.ts';
+import type { Article, Asset, Book } from '../types.ts';
 import { assetName } from './files.ts';
 import { cleanSvg } from './svg.ts';
 
@@ -52,7 +52,17 @@ interface Fetched {
   cached?: boolean;
 }
 
-export async function fetchRemoteImages(book: Book, diagnostics: Diagnostics, options: FetchImagesOptions): Promise<{ fetched: number; failed: number; cached: number }> {
+/**
+ * Downloads the book's remote images. Returns the book with each downloaded
+ * image turned into a local one (in copies of the articles that had any: the
+ * loaded trees are never changed) and what happened.
+ */
+export async function fetchRemoteImages(
+  loaded: Book,
+  diagnostics: Diagnostics,
+  options: FetchImagesOptions,
+): Promise<{ book: Book; stats: { fetched: number; failed: number; cached: number } }> {
+  const book: Book = { ...loaded, articles: [...loaded.articles], assets: new Map(loaded.assets) };
   const urls = new Map<string, Promise<Fetched>>();
   const limit = createLimit(options.concurrency ?? 6);
   const get = (url: string) => {
@@ -64,7 +74,10 @@ export async function fetchRemoteImages(book: Book, diagnostics: Diagnostics, op
     return p;
   };
 
-  for (const article of book.articles) {
+  for (const [index, original] of book.articles.entries()) {
+    if (!original.remoteImages) continue;
+    const article: Article = { ...original, tree: structuredClone(original.tree), assets: [...original.assets] };
+    book.articles[index] = article;
     const images: { props: Record<string, unknown>; line?: number; column?: number }[] = [];
     visit(article.tree, 'element', (node) => {
       if (node.tagName === 'img' && typeof node.properties.dataRemoteSrc === 'string') {
@@ -94,7 +107,7 @@ export async function fetchRemoteImages(book: Book, diagnostics: Diagnostics, op
     else if (r.cached) stats.cached++;
     else stats.fetched++;
   }
-  return stats;
+  return { book, stats };
 }
 
 /** Runs at most `n` of the given jobs at once. */

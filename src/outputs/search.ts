@@ -164,6 +164,14 @@ export async function openSearchIndex(ctx: OutputContext): Promise<SearchIndex |
   }
 }
 
+/** Whether search can be built here (Pagefind's binary is there): part of the whole-build key. */
+export function searchAvailable(): Promise<boolean> {
+  return checkBinary().then(
+    () => true,
+    () => false,
+  );
+}
+
 /**
  * Throws a clear reason when Pagefind's binary is missing: the npm package
  * would print a stack trace and answer only "backend closed". The binary
