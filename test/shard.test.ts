@@ -117,6 +117,14 @@ describe('shards', () => {
     const problem = r.diagnostics.items.find((d) => d.rule === 'pdf-print');
     expect(problem?.file).toBe(path.join(book, 'articles', lost.article));
     expect(problem?.message).toMatch(/none of the shards printed it/);
+
+    // A shard folder copied without some of its prints.
+    await cp(dir('s1'), dir('s1-partial'), { recursive: true });
+    const first = (JSON.parse(await readFile(dir('s1-partial/shard.json'), 'utf8')) as ShardManifest).prints[0]!;
+    await rm(path.join(dir('s1-partial'), first.file));
+    const partial = await run('merged-partial', { merge: [dir('s1-partial'), dir('s2')] });
+    expect(partial.ok).toBe(false);
+    expect(partial.diagnostics.items.find((d) => d.rule === 'pdf-print')?.message).toMatch(/the shard's print .* is missing \(was the shard folder copied whole\?\)/);
   });
 
   it.skipIf(missing.length)('refuses shards that are missing, given twice, of other splits or of another version of the book', async () => {

@@ -269,7 +269,9 @@ function articlePrinter(ctx: OutputContext, run: Run, fromShards = true): (job: 
     if (ctx.prints && fromShards) {
       const file = ctx.prints.get(printJobKey(await base, job));
       if (!file) throw new Error('none of the shards printed it as this build would (were the shards built with other fonts installed?)');
-      const pdf = await readFile(file);
+      const pdf = await readFile(file).catch((error: NodeJS.ErrnoException) => {
+        throw new Error(error.code === 'ENOENT' ? `the shard's print ${file} is missing (was the shard folder copied whole?)` : `cannot read the shard's print ${file}: ${error.message}`);
+      });
       if (quickPageCount(pdf) === undefined) throw new Error(`the shard's print ${file} is damaged`);
       return pdf;
     }
