@@ -140,9 +140,9 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   await mkdir(path.join(ctx.outDir, 'pdf'), { recursive: true });
   await mkdir(partsDir, { recursive: true });
 
-  const printArticle = articlePrinter(ctx, run);
+  const printArticle = cachedPrinter(ctx, run);
   // The cover and contents too: unchanged titles and page numbers, unchanged pages.
-  const printFront = articlePrinter(ctx, run, false);
+  const printFront = cachedPrinter(ctx, run, false);
 
   const frontJob = async (entries: TocEntry[]): Promise<PrintJob> => ({
     body: await frontBody(templates, book, entries, cover),
@@ -262,7 +262,7 @@ async function printBase(run: Run): Promise<string> {
  * changed; when merging shards, takes an article's print from the shards
  * and never prints one (`fromShards`; the front matter is printed).
  */
-function articlePrinter(ctx: OutputContext, run: Run, fromShards = true): (job: PrintJob) => Promise<Uint8Array> {
+function cachedPrinter(ctx: OutputContext, run: Run, fromShards = true): (job: PrintJob) => Promise<Uint8Array> {
   const base = printBase(run);
   const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, (await browserVersions(run)).join(',')) : undefined))();
   return async (job) => {
@@ -294,7 +294,7 @@ async function printShard(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   const started = performance.now();
   const mine = shardParts(book.articles, shard.n)[shard.k - 1]!;
   const base = await printBase(run);
-  const printArticle = articlePrinter(ctx, run);
+  const printArticle = cachedPrinter(ctx, run);
   const written: OutputFile[] = [];
   const prints: ShardManifest['prints'] = [];
   let done = 0;
