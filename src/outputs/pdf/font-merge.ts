@@ -176,7 +176,6 @@ function readPiece(ctx: PDFContext, fontRef: PDFRef): FontPiece | undefined {
   const descriptorEntries: [string, string][] = [];
   for (const [k, v] of descriptor.entries()) {
     const key = k.decodeText();
-    const value = lookup(ctx, v);
     if (['FontFile2', 'FontFile3', 'FontFile', 'FontName', 'Type', 'CIDSet', 'FontBBox'].includes(key)) continue;
     const text = direct(lookup(ctx, v));
     // An entry that points further: not a font as Chromium writes them; leave it alone.

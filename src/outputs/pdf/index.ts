@@ -22,7 +22,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { type Cache, hashOf, toolFingerprint } from '../../cache.ts';
+import { hashOf, toolFingerprint } from '../../cache.ts';
 import { bookEditors } from '../../config.ts';
 import { sourceDateEpoch } from '../../format.ts';
 import { formatNames } from '../../templates.ts';
@@ -36,7 +36,7 @@ import { FolioFont, type FolioStyle } from './folio.ts';
 import { articleLink, bookLink, destName, startId } from './links.ts';
 import { quickPageCount } from './pdf-file.ts';
 import { folioFontFile } from './print-fonts.ts';
-import { OFFLINE_ARGS, Printer, type PrintJob } from './printer.ts';
+import { Printer, type PrintJob } from './printer.ts';
 import { MANIFEST, printJobKey, type ShardManifest, shardParts } from '../../shard.ts';
 import { marginsInPoints, type PageSetup, sameSetup } from './setup.ts';
 
@@ -163,28 +163,18 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   // 1. Every article: its part of the book, and its own PDF.
   const own: OutputFile[] = [];
   const parts: { file: string; pages: number }[] = [];
-  let failed = false;
-  await forEachLimit(book.articles, printer.size + 1, async (article, index) => {
-    const label = article.path;
-    try {
-      const jobs = await articleJobs(ctx, article, index);
-      const part = await printArticle(jobs.book);
-      tick();
-      const file = path.join(partsDir, `${index}.pdf`);
-      await writeFile(file, part);
-      const pages = quickPageCount(part);
-      if (pages === undefined) throw new Error('Chromium wrote a PDF whose pages could not be counted');
-      parts[index] = { file, pages };
-      const single = jobs.own ? await printArticle(jobs.own) : part;
-      if (jobs.own) tick();
-      own[index] = await writeArticlePdf(ctx, article, single, folioFont, articleSetup);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      failed = true;
-      diagnostics.error('pdf-print', `Cannot print the article: ${(error as Error).message}`, { file: article.file });
-    } finally {
-      reportBlocked(ctx, run.blocked, label, article.file);
-    }
+  const failed = await forEachArticle(ctx, run, book.articles.keys(), async (article, index) => {
+    const jobs = await articleJobs(ctx, article, index);
+    const part = await printArticle(jobs.book);
+    tick();
+    const file = path.join(partsDir, `${index}.pdf`);
+    await writeFile(file, part);
+    const pages = quickPageCount(part);
+    if (pages === undefined) throw new Error('Chromium wrote a PDF whose pages could not be counted');
+    parts[index] = { file, pages };
+    const single = jobs.own ? await printArticle(jobs.own) : part;
+    if (jobs.own) tick();
+    own[index] = await writeArticlePdf(ctx, article, single, folioFont, articleSetup);
   });
   const written = own.filter((f) => f !== undefined);
 
@@ -289,7 +279,7 @@ function cachedPrinter(ctx: OutputContext, run: Run, fromShards = true): (job: P
  * into `prints/` and describes them in `shard.json`, for `merge`.
  */
 async function printShard(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
-  const { book, diagnostics, progress, signal } = ctx;
+  const { book, progress } = ctx;
   const shard = ctx.shard!;
   const started = performance.now();
   const mine = shardParts(book.articles, shard.n)[shard.k - 1]!;
@@ -300,25 +290,17 @@ async function printShard(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   let done = 0;
   progress.start('pdf', mine.length);
   await mkdir(path.join(ctx.outDir, 'prints'), { recursive: true });
-  await forEachLimit(mine, run.printer.size + 1, async (index) => {
-    const article = book.articles[index]!;
-    try {
-      const jobs = await articleJobs(ctx, article, index);
-      for (const job of jobs.own ? [jobs.book, jobs.own] : [jobs.book]) {
-        const pdf = await printArticle(job);
-        const key = printJobKey(base, job);
-        const rel = `prints/${key}.pdf`;
-        await writeFile(path.join(ctx.outDir, rel), pdf);
-        written.push({ path: rel, bytes: pdf.length, pages: quickPageCount(pdf) });
-        prints.push({ key, file: rel, article: article.path });
-      }
-      progress.tick('pdf', ++done, mine.length);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      diagnostics.error('pdf-print', `Cannot print the article: ${(error as Error).message}`, { file: article.file });
-    } finally {
-      reportBlocked(ctx, run.blocked, article.path, article.file);
+  await forEachArticle(ctx, run, mine, async (article, index) => {
+    const jobs = await articleJobs(ctx, article, index);
+    for (const job of jobs.own ? [jobs.book, jobs.own] : [jobs.book]) {
+      const pdf = await printArticle(job);
+      const key = printJobKey(base, job);
+      const rel = `prints/${key}.pdf`;
+      await writeFile(path.join(ctx.outDir, rel), pdf);
+      written.push({ path: rel, bytes: pdf.length, pages: quickPageCount(pdf) });
+      prints.push({ key, file: rel, article: article.path });
     }
+    progress.tick('pdf', ++done, mine.length);
   });
   prints.sort((a, b) => (a.file < b.file ? -1 : 1));
   const manifest: ShardManifest = {
@@ -466,6 +448,29 @@ function reportBlocked(ctx: OutputContext, blocked: Map<string, Set<string>>, la
     `Printing refused ${list.length === 1 ? 'a request' : `${list.length} requests`} for ${list.slice(0, 3).join(', ')}${list.length > 3 ? ', …' : ''}: a PDF uses only the files of the book (its images and fonts), never the network or other files`,
     { file },
   );
+}
+
+/**
+ * Runs `fn` for the articles at `indices`, a few at a time (one more than the
+ * printer has pages, so the next job is ready). A failing article is an error
+ * naming it, and the others go on; refused requests are reported per article.
+ * Resolves to whether any article failed.
+ */
+async function forEachArticle(ctx: OutputContext, run: Run, indices: Iterable<number>, fn: (article: Article, index: number) => Promise<void>): Promise<boolean> {
+  let failed = false;
+  await forEachLimit([...indices], run.printer.size + 1, async (index) => {
+    const article = ctx.book.articles[index]!;
+    try {
+      await fn(article, index);
+    } catch (error) {
+      if (ctx.signal?.aborted) throw ctx.signal.reason;
+      failed = true;
+      ctx.diagnostics.error('pdf-print', `Cannot print the article: ${(error as Error).message}`, { file: article.file });
+    } finally {
+      reportBlocked(ctx, run.blocked, article.path, article.file);
+    }
+  });
+  return failed;
 }
 
 /** Runs fn over items with at most `limit` at a time, in order of index. */
