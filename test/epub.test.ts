@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fontFaces } from '../src/assets/fonts.ts';
 import { bookIdentifier } from '../src/outputs/epub.ts';
 import { idMapFor, safeId, strictUri } from '../src/outputs/epub/chapter.ts';
 import { readCmap } from '../src/outputs/epub/cmap.ts';
@@ -18,6 +17,9 @@ import { buildEpubFixture, type BuiltEpub } from './helpers/epub-build.ts';
 import { epubcheck, type EpubcheckMessage, findEpubcheck } from './helpers/epubcheck.ts';
 import { readZip, zipFiles } from './helpers/epub-zip.ts';
 import { h } from 'hastscript';
+import fontkit from '@pdf-lib/fontkit';
+
+const postscriptName = (bytes: Buffer) => (fontkit.create(bytes) as { postscriptName: string }).postscriptName;
 
 /** 2025-01-02T03:04:05Z */
 const EPOCH = '1735787045';
@@ -89,12 +91,12 @@ describe('EPUB container', () => {
       expect(files.bytes(`OEBPS/${item.href}`).length, item.href).toBeGreaterThan(0);
     }
     const listed = new Set(items.map((i) => `OEBPS/${i.href}`));
-    const extra = files.entries.map((e) => e.name).filter((n) => !['mimetype', 'META-INF/container.xml', 'OEBPS/content.opf'].includes(n) && !listed.has(n));
+    const extra = files.entries.map((e) => e.name).filter((n) => !['mimetype', 'META-INF/container.xml', 'META-INF/com.apple.ibooks.display-options.xml', 'OEBPS/content.opf'].includes(n) && !listed.has(n));
     expect(extra).toEqual([]);
   });
 
   it('names files without randomness: chapters by position, images and fonts by content', () => {
-    for (const e of files.entries) expect(e.name).toMatch(/^(mimetype|META-INF\/container\.xml|OEBPS\/([a-z0-9.-]+|images\/[A-Za-z0-9_-]+-[0-9a-f]{10}\.(png|jpg|gif|svg)|fonts\/[a-z0-9-]+\.ttf))$/);
+    for (const e of files.entries) expect(e.name).toMatch(/^(mimetype|META-INF\/(container|com\.apple\.ibooks\.display-options)\.xml|OEBPS\/([a-z0-9.-]+|images\/[A-Za-z0-9_-]+-[0-9a-f]{10}\.(png|jpg|gif|svg)|fonts\/[A-Za-z0-9]+-[A-Za-z]+\.ttf))$/);
   });
 });
 
@@ -350,18 +352,34 @@ describe('EPUB cover and title page', () => {
 
 describe('EPUB fonts', () => {
   const fonts = () => manifest().filter((i) => i.mediaType === 'font/ttf');
-  const sources = new Map(fontFaces().map((f) => [f.file.name.replace(/\.woff2$/, '.ttf'), f.file.source]));
 
-  it('embeds TrueType subsets far smaller than the source fonts', () => {
-    expect(fonts().length).toBeGreaterThan(4);
-    let embedded = 0;
-    let source = 0;
-    for (const f of fonts()) {
-      embedded += files.bytes(`OEBPS/${f.href}`).length;
-      source += readFileSync(sources.get(path.basename(f.href))!).length;
-    }
-    // The sources are WOFF2 (compressed); the subsets uncompressed TrueType.
-    expect(embedded).toBeLessThan(source / 3);
+  it('embeds one TrueType file per face, each declared once under its plain family name', () => {
+    const hrefs = fonts().map((f) => f.href).sort();
+    // The fixture sets Chinese and English text, bold, italic and code.
+    expect(hrefs).toEqual(expect.arrayContaining(['fonts/NotoSerifSC-Regular.ttf', 'fonts/NotoSerifSC-Bold.ttf', 'fonts/SourceSerif4-Regular.ttf']));
+    expect(new Set(hrefs).size).toBe(hrefs.length);
+    const css = files.text('OEBPS/style.css');
+    const faces = [...css.matchAll(/@font-face \{ font-family: "([^"]+)"; font-weight: (\d+); font-style: (\w+); src: url\("([^"]+)"\)/g)].map((m) => ({ family: m[1]!, weight: m[2]!, style: m[3]!, href: m[4]! }));
+    expect(faces.map((f) => f.href).sort()).toEqual(hrefs);
+    expect(new Set(faces.map((f) => f.family))).toEqual(new Set(faces.map((f) => f.family).filter((f) => ['Source Serif 4', 'Noto Serif SC', 'JetBrains Mono'].includes(f))));
+    expect(new Set(faces.map((f) => `${f.family}/${f.weight}/${f.style}`)).size).toBe(faces.length);
+    // Short stacks: the Latin face, the CJK face, a generic family.
+    const stacks = new Set([...css.replace(/@font-face[^}]*}/g, '').matchAll(/font-family: ([^;]+);/g)].map((m) => m[1]!));
+    for (const stack of stacks) expect(stack.split(',').length, stack).toBeLessThanOrEqual(3);
+    expect(stacks).toContain('"Noto Serif SC", "Source Serif 4", serif');
+    expect(css).not.toMatch(/unicode-range/);
+  });
+
+  it('keeps the fonts\' real names', () => {
+    const names = fonts().map((f) => postscriptName(files.bytes(`OEBPS/${f.href}`)));
+    expect(names).toContain('NotoSerifSC-Regular');
+    expect(names).toContain('NotoSerifSC-Bold');
+    for (const [i, f] of fonts().entries()) expect(`${names[i]}.ttf`).toBe(path.basename(f.href));
+  });
+
+  it('tells Apple Books to use them', () => {
+    expect(files.text('META-INF/com.apple.ibooks.display-options.xml')).toMatch(/<option name="specified-fonts">true<\/option>/);
+    expect(opf).toContain('<meta property="ibooks:specified-fonts">true</meta>');
   });
 
   it('covers every character of the chapters, CJK included, with the embedded fonts', () => {
@@ -373,19 +391,19 @@ describe('EPUB fonts', () => {
     const missing = [...new Set(text)].filter((ch) => ch.trim() && !covered.has(ch.codePointAt(0)!));
     expect(missing).toEqual([]);
     expect(covered.has('字'.codePointAt(0)!)).toBe(true);
-    // And no more than the book uses (one stand-in character per otherwise empty face).
+    // And no more than the book uses.
     const used = new Set([...text, ...files.text('OEBPS/titlepage.xhtml'), ...files.text('OEBPS/toc.xhtml'), ...files.text('OEBPS/cover.xhtml')].map((c) => c.codePointAt(0)!));
     const extra = [...covered].filter((c) => !used.has(c));
-    expect(extra.length).toBeLessThanOrEqual(fonts().length);
+    expect(extra).toEqual([]);
   });
 
-  it('gives each piece its own family and lists them in the stacks, with a generic fallback', () => {
+  it('lists the families in the stacks, with a generic fallback', () => {
     const css = files.text('OEBPS/style.css');
     expect(css).not.toContain('var(');
     expect(css).not.toContain('unicode-range');
     for (const f of fonts()) expect(css).toContain(`src: url("${f.href}") format("truetype")`);
     const cjk = /\[lang\|="zh"\], \[lang\|="ja"\], \[lang\|="ko"\] \{ font-family: ([^;]+); \}/.exec(css)![1]!;
-    expect(cjk).toMatch(/^"Noto Serif SC [^"]+"(, "[^"]+")*, serif$/);
+    expect(cjk).toBe('"Noto Serif SC", "Source Serif 4", serif');
   });
 });
 
@@ -460,18 +478,18 @@ describe('EPUB building blocks', () => {
     expect(toXml(tree)).toBe('<p title="a&lt;b &amp; &quot;c&quot;" hidden="hidden">x &lt; y &amp; z<br/><span></span></p>');
   });
 
-  it('subsets each font piece to the characters it draws in each style', async () => {
-    const planner = new FontPlanner(fontFaces());
-    collectText('<html lang="zh-CN"><head><title>不算</title></head><body><p>中文 <strong>粗</strong> <code>x</code></p></body></html>', planner);
+  it('subsets each face to the characters it draws in each style', async () => {
+    const planner = new FontPlanner();
+    collectText('<html lang="zh-CN"><head><title>不算</title></head><body><p>中文 <strong>粗</strong> <code>x</code> <em lang="en">it</em></p></body></html>', planner);
     const set = await planner.build();
     const chars = (href: string) => readCmap(set.files.find((f) => f.href === href)!.bytes);
-    const regular = set.files.filter((f) => f.href.includes('-400-normal'));
-    const bold = set.files.filter((f) => f.href.includes('-700-normal'));
-    expect(regular.some((f) => chars(f.href).has('中'.codePointAt(0)!))).toBe(true);
-    expect(bold.some((f) => chars(f.href).has('粗'.codePointAt(0)!))).toBe(true);
-    expect(bold.some((f) => chars(f.href).has('中'.codePointAt(0)!))).toBe(false);
+    expect(chars('fonts/NotoSerifSC-Regular.ttf').has('中'.codePointAt(0)!)).toBe(true);
+    expect(chars('fonts/NotoSerifSC-Bold.ttf').has('粗'.codePointAt(0)!)).toBe(true);
+    expect(chars('fonts/NotoSerifSC-Bold.ttf').has('中'.codePointAt(0)!)).toBe(false);
+    expect(chars('fonts/JetBrainsMono-Regular.ttf').has('x'.codePointAt(0)!)).toBe(true);
+    expect(chars('fonts/SourceSerif4-Italic.ttf').has('i'.codePointAt(0)!)).toBe(true);
     expect(set.files.some((f) => chars(f.href).has('不'.codePointAt(0)!))).toBe(false);
-    expect(set.files.some((f) => f.href.startsWith('fonts/jetbrains-mono-latin-400'))).toBe(true);
+    expect(set.stacks).toEqual({ latin: '"Source Serif 4", "Noto Serif SC", serif', cjk: '"Noto Serif SC", "Source Serif 4", serif', mono: '"JetBrains Mono", "Noto Serif SC", monospace' });
   });
 
   it('reads zips written by the build (test helper sanity)', () => {

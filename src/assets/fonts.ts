@@ -69,3 +69,43 @@ export function fontFaceCss(faces: readonly FontFace[], urlPrefix: string): stri
     )
     .join('\n');
 }
+
+/** One whole font file: every glyph of one face (family × weight × style). */
+export interface WholeFace {
+  family: string;
+  weight: 400 | 700;
+  style: 'normal' | 'italic';
+  /** Absolute path of the static TrueType file in node_modules. */
+  source: string;
+}
+
+/**
+ * The theme's faces as whole static TrueType files (Google Fonts' static
+ * instances, shipped by @expo-google-fonts packages), for outputs that embed
+ * one file per face: the EPUB. The @fontsource pieces above are the same
+ * designs cut by Unicode range for the web; their files name the Chinese
+ * faces `Noto Serif SC ExtraLight` (the variable font's default instance),
+ * these carry the real names (`NotoSerifSC-Regular`, `NotoSerifSC-Bold`).
+ */
+const WHOLE: readonly { pkg: string; family: string; prefix: string; faces: readonly [WholeFace['weight'], WholeFace['style']][] }[] = [
+  { pkg: '@expo-google-fonts/source-serif-4', family: 'Source Serif 4', prefix: 'SourceSerif4', faces: [[400, 'normal'], [400, 'italic'], [700, 'normal'], [700, 'italic']] },
+  { pkg: '@expo-google-fonts/noto-serif-sc', family: 'Noto Serif SC', prefix: 'NotoSerifSC', faces: [[400, 'normal'], [700, 'normal']] },
+  { pkg: '@expo-google-fonts/jetbrains-mono', family: 'JetBrains Mono', prefix: 'JetBrainsMono', faces: [[400, 'normal'], [400, 'italic'], [700, 'normal'], [700, 'italic']] },
+];
+
+let cachedWhole: WholeFace[] | undefined;
+
+export function wholeFaces(): WholeFace[] {
+  if (cachedWhole) return cachedWhole;
+  const require = createRequire(import.meta.url);
+  const faces: WholeFace[] = [];
+  for (const font of WHOLE) {
+    const dir = path.dirname(require.resolve(`${font.pkg}/package.json`));
+    for (const [weight, style] of font.faces) {
+      const folder = `${weight}${weight === 400 ? 'Regular' : 'Bold'}${style === 'italic' ? '_Italic' : ''}`;
+      faces.push({ family: font.family, weight, style, source: path.join(dir, folder, `${font.prefix}_${folder}.ttf`) });
+    }
+  }
+  cachedWhole = faces;
+  return faces;
+}

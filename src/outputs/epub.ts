@@ -10,7 +10,6 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { fontFaces } from '../assets/fonts.ts';
 import { bookEditors, type BookConfig } from '../config.ts';
 import { formatBytes, sourceDateEpoch } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
@@ -21,6 +20,7 @@ import { idMapFor, mapFragment, MISSING_IMAGE, prepareChapter, strictUri } from 
 import { makeCover } from './epub/cover.ts';
 import { FontPlanner } from './epub/fonts.ts';
 import { type EpubImage, prepareImages } from './epub/images.ts';
+import { profileRules, withoutColours } from './epub/profile.ts';
 import { CSS_FILE, NAV_FILE, NCX_FILE, packageEpub, type PackageFile } from './epub/package.ts';
 import { collectText, generatedText } from './epub/text.ts';
 import { toXml, xmlChars } from './epub/xml.ts';
@@ -41,13 +41,14 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
   const modified = modifiedDate(book, process.env, ctx);
   const editorLine = view.editors ? (labels.edited_line ?? '{names}').replace('{names}', view.editors) : undefined;
   const browser = new EpubBrowser(config, ctx.browser);
+  const rules = profileRules(config.epub.profile);
   let coverTask: Promise<EpubImage> | undefined;
 
   try {
     // Images, then the cover, which renders in Chromium while the chapters are made.
     const images = await prepareImages(book.assets.values(), { diagnostics, browser });
     ctx.signal?.throwIfAborted();
-    coverTask = makeCover({ book, view, labels, templates, diagnostics, browser, editorLine });
+    coverTask = makeCover({ book, view, labels, templates, diagnostics, browser, editorLine, format: rules.coverFormat });
     coverTask.catch(() => {});
 
     // Chapters: ids of every article first, so links can point into others.
@@ -94,7 +95,7 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
         title: article.title,
         href: file,
         lang: article.lang !== lang ? article.lang : undefined,
-        children: sections(article.headings, file, ids),
+        children: sections(article.headings, file, ids, rules.tocDepth),
       });
       progress.tick('epub', i + 1, book.articles.length);
       ctx.signal?.throwIfAborted();
@@ -123,8 +124,9 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
     const ncx = xmlChars(await templates.render('epub/ncx', { book: view, identifier, toc, depth: tocDepth(toc) }));
 
     // Fonts, subset to what the documents render, and the stylesheet.
-    const css = await templates.read('css/epub.css');
-    const planner = new FontPlanner(fontFaces());
+    const theme = await templates.read('css/epub.css');
+    const css = rules.colours ? theme : withoutColours(theme);
+    const planner = new FontPlanner();
     for (const doc of [coverPage, titlePage, nav, ...documents.map((d) => d.xhtml)]) collectText(doc, planner);
     const generated = generatedText(css);
     for (const role of ['latin', 'cjk'] as const) planner.add({ role, bold: false, italic: false }, generated);
@@ -159,7 +161,7 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
         creators: bookEditors(config).map((name, i) => ({ id: `editor-${i + 1}`, name, role: 'edt' })),
         contributors: authors.map((name, i) => ({ id: `author-${i + 1}`, name, role: 'aut' })),
         subjects: [...book.tags.keys()],
-        a11y: accessibility(labels, imageCount, imagesWithoutAlt, imageList),
+        a11y: accessibility(labels, imageCount, imagesWithoutAlt, imageList, config.epub.certifiedBy ?? 'anthology'),
         coverImageId: 'cover-image',
         manifest,
         spine: ['cover-page', 'title-page', 'nav', ...documents.map((d) => d.filename.replace(/\.xhtml$/, ''))],
@@ -189,7 +191,7 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
     const name = `${config.output.name}.epub`;
     await writeFile(path.join(ctx.outDir, name), bytes);
     const fontBytes = fonts.files.reduce((n, f) => n + f.bytes.length, 0);
-    progress.end('epub', `${formatBytes(bytes.length)} (${fonts.files.length} font subsets, ${formatBytes(fontBytes)})`);
+    progress.end('epub', `${formatBytes(bytes.length)} (${fonts.files.length} fonts, ${formatBytes(fontBytes)})`);
     return [{ path: name, bytes: bytes.length }];
   } finally {
     // Never close the browser under a cover that is still rendering.
@@ -234,9 +236,21 @@ export function modifiedDate(book: Book, env: NodeJS.ProcessEnv, ctx?: Pick<Outp
   return new Date(Math.floor((latest ?? Date.UTC(1980, 0, 1)) / 1000) * 1000);
 }
 
-function accessibility(labels: Labels, images: number, withoutAlt: number, files: EpubImage[]) {
+/**
+ * What EPUB Accessibility 1.1 conformance this book claims, and who checked:
+ * every image described is what the build cannot guarantee by itself (an
+ * article's images may lack alt text); everything else WCAG 2.2 AA asks of a
+ * book like this (contrast of the theme's colours, links told apart from
+ * text, named controls, language of each chapter, reading order, navigation)
+ * the templates provide, and the test suite holds them to Ace by DAISY.
+ */
+const CONFORMANCE = 'EPUB Accessibility 1.1 - WCAG 2.2 Level AA';
+
+function accessibility(labels: Labels, images: number, withoutAlt: number, files: EpubImage[], certifiedBy: string) {
   const described = images > 0 && withoutAlt === 0;
   return {
+    conformsTo: withoutAlt === 0 ? CONFORMANCE : undefined,
+    certifiedBy,
     accessMode: images ? ['textual', 'visual'] : ['textual'],
     accessModeSufficient: images ? (described ? ['textual', 'textual,visual'] : ['textual,visual']) : ['textual'],
     accessibilityFeature: ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability', ...(described ? ['alternativeText'] : [])],
@@ -283,15 +297,17 @@ interface ManifestItem {
 }
 
 /** An article's h2 sections with their h3 subsections, pointing at the EPUB ids. */
-function sections(headings: Book['articles'][number]['headings'], file: string, ids: ReadonlyMap<string, string>): TocEntry[] {
+function sections(headings: Book['articles'][number]['headings'], file: string, ids: ReadonlyMap<string, string>, tocDepth: number): TocEntry[] {
   const out: TocEntry[] = [];
+  if (tocDepth < 2) return out;
   for (const h of headings) {
     const id = ids.get(h.id);
     if (!id) continue;
     const entry: TocEntry = { title: h.text, href: `${file}#${id}`, children: [] };
     const parent = out[out.length - 1];
-    if (h.depth === 3 && parent) parent.children.push(entry);
-    else out.push(entry);
+    if (h.depth === 3 && parent) {
+      if (tocDepth >= 3) parent.children.push(entry);
+    } else out.push(entry);
   }
   return out;
 }

@@ -6,7 +6,6 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fontFaces } from '../../assets/fonts.ts';
 import type { Diagnostics } from '../../diagnostics.ts';
 import type { BookView, Labels, Templates } from '../../templates.ts';
 import type { Book } from '../../types.ts';
@@ -29,6 +28,8 @@ export interface CoverContext {
   browser: EpubBrowser;
   /** "Edited by …", in the book's language. */
   editorLine?: string;
+  /** The rendered cover's image format (profile.ts). */
+  format?: 'png' | 'jpeg';
 }
 
 export async function makeCover(ctx: CoverContext): Promise<EpubImage> {
@@ -68,7 +69,7 @@ async function renderCover(ctx: CoverContext): Promise<EpubImage | undefined> {
   });
   // First pass: which characters the cover shows; second: with their fonts.
   const draft = await ctx.templates.render('epub/cover', data('', 'serif'));
-  const planner = new FontPlanner(fontFaces());
+  const planner = new FontPlanner();
   collectText(draft, planner);
   const fonts = await planner.build();
   const html = xmlChars(await ctx.templates.render('epub/cover', data(fonts.css, fonts.stacks[role])));
@@ -94,7 +95,12 @@ async function renderCover(ctx: CoverContext): Promise<EpubImage | undefined> {
         }
       }
     });
-    const bytes = Buffer.from(await page.screenshot({ type: 'png', clip: { x: 0, y: 0, width: COVER_WIDTH, height: COVER_HEIGHT } }));
+    const clip = { x: 0, y: 0, width: COVER_WIDTH, height: COVER_HEIGHT };
+    if (ctx.format === 'jpeg') {
+      const bytes = Buffer.from(await page.screenshot({ type: 'jpeg', quality: 92, clip }));
+      return { href: `images/cover-${hash(bytes)}.jpg`, mediaType: 'image/jpeg', bytes, width: COVER_WIDTH, height: COVER_HEIGHT };
+    }
+    const bytes = Buffer.from(await page.screenshot({ type: 'png', clip }));
     return { href: `images/cover-${hash(bytes)}.png`, mediaType: 'image/png', bytes, width: COVER_WIDTH, height: COVER_HEIGHT };
   } catch (error) {
     ctx.browser.unavailable = `the cover page failed: ${(error as Error).message.split('\n')[0]}`;

@@ -23,6 +23,9 @@
  *   `downloadAllImages` and `makeCover` are overridden to add our prepared
  *   bytes. The originals fetch any URL, read any `file://` path, and write an
  *   empty file when a download fails.
+ * - `META-INF/com.apple.ibooks.display-options.xml` is added (the library
+ *   writes none): without it Apple Books sets the text in its own fonts and
+ *   ignores the embedded ones.
  * - The zip itself is written with yazl from the entries epub-gen-memory
  *   assembled, in its order (`mimetype` first, stored, without extra
  *   fields). jszip stamps every entry with the current time, and deflates in
@@ -63,6 +66,16 @@ export interface PackageParts {
 export const NAV_FILE = 'toc.xhtml';
 export const NCX_FILE = 'toc.ncx';
 export const CSS_FILE = 'style.css';
+
+/** Apple Books: use the book's fonts (it also reads `ibooks:specified-fonts` in the package document). */
+const APPLE_OPTIONS_FILE = 'META-INF/com.apple.ibooks.display-options.xml';
+const APPLE_OPTIONS = `<?xml version="1.0" encoding="UTF-8"?>
+<display_options>
+<platform name="*">
+<option name="specified-fonts">true</option>
+</platform>
+</display_options>
+`;
 
 interface Passthrough {
   anthology: { opf: string; ncx: string; nav: string };
@@ -110,6 +123,7 @@ class AnthologyEPub extends EPub {
 
   override async genEpub(): Promise<Buffer> {
     await this.render();
+    this.zip.file(APPLE_OPTIONS_FILE, APPLE_OPTIONS);
     const zip = new ZipFile();
     const chunks: Buffer[] = [];
     const done = new Promise<Buffer>((resolve, reject) => {
