@@ -24,7 +24,7 @@ import { silentProgress } from '../src/progress.ts';
 import { loadTemplates } from '../src/templates.ts';
 import type { Book } from '../src/types.ts';
 import { startServer } from './helpers/server.ts';
-import { bookmarks, links, missingPdfTools, pageTexts, pdfFonts, pdfInfo, pdfLang, qpdfCheck } from './helpers/pdf-tools.ts';
+import { bookmarks, embeddedFontNames, links, missingPdfTools, pageTexts, pdfFonts, pdfInfo, pdfLang, qpdfCheck } from './helpers/pdf-tools.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'pdf-book');
@@ -158,6 +158,20 @@ describe.skipIf(skip)('PDF output of a small book', () => {
     // One Chinese regular font for the whole book, not one per article.
     const regular = pdfFonts(bookFile).filter((f) => /NotoSerifSC.*-Regular/.test(f.name));
     expect(regular.length).toBe(1);
+  });
+
+  it('names the fonts by their real names, in the PDF and in the embedded font files', async () => {
+    for (const f of files) {
+      const names = pdfFonts(path.join(out, f.path)).map((x) => x.name.replace(/^[A-Z]{6}\+/, ''));
+      const embedded = await embeddedFontNames(path.join(out, f.path));
+      expect(names.filter((n) => /ExtraLight/.test(n)), f.path).toEqual([]);
+      expect(embedded.filter((n) => /ExtraLight/.test(n)), f.path).toEqual([]);
+      // The book and the Chinese article set Chinese text.
+      if (f.path === path.relative(out, bookFile) || f.path.includes('chinese')) {
+        expect(names, f.path).toContain('NotoSerifSC-Regular');
+        expect(embedded, f.path).toContain('NotoSerifSC-Regular');
+      }
+    }
   });
 
   it('keeps the text extractable in reading order, Chinese included', () => {

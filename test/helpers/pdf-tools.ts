@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString } from 'pdf-lib';
 
 export const PDF_TOOLS = ['pdfinfo', 'pdftotext', 'pdffonts', 'qpdf'] as const;
 
@@ -128,4 +128,21 @@ export async function pdfLang(file: string): Promise<string | undefined> {
   const doc = await PDFDocument.load(readFileSync(file), { updateMetadata: false });
   const lang = doc.catalog.lookup(PDFName.of('Lang'));
   return lang instanceof PDFString || lang instanceof PDFHexString ? lang.decodeText() : undefined;
+}
+
+/** The PostScript names inside the font files a PDF embeds (FontFile2), as font tools read them. */
+export async function embeddedFontNames(file: string): Promise<string[]> {
+  const { default: fontkit } = await import('@pdf-lib/fontkit');
+  const { inflateSync } = await import('node:zlib');
+  const doc = await PDFDocument.load(readFileSync(file), { updateMetadata: false });
+  const names: string[] = [];
+  for (const [, obj] of doc.context.enumerateIndirectObjects()) {
+    if (!(obj instanceof PDFDict) || obj.get(PDFName.of('Type')) !== PDFName.of('FontDescriptor')) continue;
+    const ref = obj.get(PDFName.of('FontFile2'));
+    const stream = ref instanceof PDFRef ? doc.context.lookup(ref) : undefined;
+    if (!(stream instanceof PDFRawStream)) continue;
+    const bytes = stream.dict.get(PDFName.of('Filter')) ? inflateSync(stream.contents) : Buffer.from(stream.contents);
+    names.push((fontkit.create(bytes) as { postscriptName: string }).postscriptName);
+  }
+  return names;
 }

@@ -23,9 +23,10 @@
  */
 import { createHash } from 'node:crypto';
 import { type PDFContext, PDFArray, PDFDict, PDFName, PDFNumber, type PDFObject, PDFRawStream, PDFRef, PDFString, PDFHexString } from 'pdf-lib';
-import { FontMerger } from './font-merge.ts';
+import { FontMerger, renameFont } from './font-merge.ts';
 import { FolioFont, type FolioStyle } from './folio.ts';
 import { getArray, getDict, getName, getNumber, getRef, lookup, NewStream, parsePdf, PdfFileWriter, Raw, ref, serialize, text } from './pdf-file.ts';
+import type { FontNames } from './ttf.ts';
 
 /** Where a link printed as a reference URL (links.ts) goes. */
 export type LinkTarget =
@@ -75,6 +76,8 @@ export interface AssembleOptions {
   links: (uri: string) => LinkTarget | undefined;
   /** Bookmarks of the book's own, before the parts' (e.g. the contents), by destination name. */
   frontBookmarks?: { title: string; dest: string }[];
+  /** Real names of fonts whose files carry wrong ones, by the PostScript name they have (print-fonts.ts). */
+  fontNames?: ReadonlyMap<string, FontNames>;
   /** Open the bookmarks panel and show spreads (books). */
   pageLayout?: 'TwoPageRight' | 'SinglePage';
 }
@@ -129,7 +132,7 @@ export class PdfAssembler {
     this.out = new PdfFileWriter(options.file);
     const first = this.out.alloc(7);
     this.g = { catalog: first, pagesRoot: first + 1, structRoot: first + 2, document: first + 3, outlines: first + 4, info: first + 5, q: first + 6, folioFont: this.out.alloc(5) };
-    this.fonts = options.mode === 'book' ? new FontMerger(this.out) : undefined;
+    this.fonts = options.mode === 'book' ? new FontMerger(this.out, options.fontNames) : undefined;
     for (const b of options.frontBookmarks ?? []) {
       this.top.push({ num: this.out.alloc(), title: b.title, dest: `/${encodeName(b.dest)}`, count: 0, open: false });
       this.wantedDests.set(b.dest, undefined);
@@ -272,13 +275,18 @@ export class PdfAssembler {
       if (this.options.folios && part.folio?.(index)) this.addFolio(ctx, page, box, mapRef);
     }
 
-    // Fonts shared by all parts.
-    if (this.fonts) {
-      const seen = new Set<number>();
-      for (const pageRef of pages.refs) {
-        const page = ctx.lookup(pageRef) as PDFDict;
-        this.mergeFonts(ctx, page, seen, skip, redirect);
-      }
+    // Fonts shared by all parts (a book), or kept as the part has them (one article), under their real names.
+    const seen = new Set<number>();
+    const fonts = this.fonts;
+    const renames = this.options.fontNames ?? new Map<string, FontNames>();
+    for (const pageRef of pages.refs) {
+      this.eachFont(ctx, ctx.lookup(pageRef) as PDFDict, seen, (font) => {
+        if (!fonts) return renameFont(ctx, font, renames);
+        const merged = fonts.adopt(ctx, font);
+        if (!merged) return;
+        redirect.set(font.objectNumber, merged.replacement);
+        for (const n of merged.objects) skip.add(n);
+      });
     }
 
     for (const [r, obj] of ctx.enumerateIndirectObjects()) {
@@ -368,7 +376,8 @@ export class PdfAssembler {
     this.folioUsed = true;
   }
 
-  private mergeFonts(ctx: PDFContext, page: PDFDict, seen: Set<number>, skip: Set<number>, redirect: Map<number, number>): void {
+  /** Calls `fn` once for every font the page (or a form on it) uses. */
+  private eachFont(ctx: PDFContext, page: PDFDict, seen: Set<number>, fn: (font: PDFRef) => void): void {
     const forms = new Set<number>();
     const visit = (resources: PDFObject | undefined) => {
       const res = lookup(ctx, resources);
@@ -378,10 +387,7 @@ export class PdfAssembler {
         for (const v of fonts.values()) {
           if (!(v instanceof PDFRef) || seen.has(v.objectNumber)) continue;
           seen.add(v.objectNumber);
-          const merged = this.fonts!.adopt(ctx, v);
-          if (!merged) continue;
-          redirect.set(v.objectNumber, merged.replacement);
-          for (const n of merged.objects) skip.add(n);
+          fn(v);
         }
       }
       const xobjects = lookup(ctx, res.get(PDFName.of('XObject')));

@@ -13,7 +13,7 @@
  */
 import { type PDFContext, PDFArray, PDFDict, PDFName, PDFNumber, type PDFObject, PDFRawStream, PDFRef } from 'pdf-lib';
 import { getArray, getDict, getName, getNumber, getRef, lookup, NewStream, type PdfFileWriter, Raw, ref, serialize, streamBytes } from './pdf-file.ts';
-import { readTtf, type TtfSubset, TtfUnion } from './ttf.ts';
+import { type FontNames, readTtf, renameSfnt, type TtfSubset, TtfUnion } from './ttf.ts';
 
 /** A part's font that can be merged: its pieces, parsed. */
 interface FontPiece {
@@ -33,6 +33,8 @@ interface FontPiece {
 
 class MergedFont {
   readonly ttf = new TtfUnion();
+  /** The face's real names, when its file carries wrong ones. */
+  names: FontNames | undefined;
   readonly widths = new Map<number, number>();
   readonly unicode = new Map<number, string>();
   bbox: [number, number, number, number] | undefined;
@@ -65,8 +67,8 @@ class MergedFont {
 
   write(out: PdfFileWriter): void {
     const [type0, cid, desc, file, toUnicode] = [0, 1, 2, 3, 4].map((i) => this.first + i) as [number, number, number, number, number];
-    const fontName = `${this.tag}+${this.piece.baseName}`;
-    const ttf = this.ttf.encode();
+    const fontName = `${this.tag}+${this.names?.postscript ?? this.piece.baseName}`;
+    const ttf = this.ttf.encode(this.names);
     out.writeStream(file, new NewStream({ Length1: ttf.length }, ttf), true);
     const descriptor: Record<string, PDFObject | number | string> = { Type: 'FontDescriptor', FontName: fontName };
     for (const [key, value] of this.piece.descriptor) descriptor[key] = new Raw(value);
@@ -115,7 +117,10 @@ export class FontMerger {
   /** How many subsets were merged. */
   readonly stats = { subsets: 0 };
 
-  constructor(private readonly out: PdfFileWriter) {}
+  constructor(
+    private readonly out: PdfFileWriter,
+    private readonly renames: ReadonlyMap<string, FontNames> = new Map(),
+  ) {}
 
   /**
    * For a part's font object, the output object to use instead and the part's
@@ -130,6 +135,7 @@ export class FontMerger {
     let target = list.find((f) => f.fits(piece));
     if (!target) {
       target = new MergedFont(this.out.alloc(5), piece, subsetTag(this.count++));
+      target.names = this.renames.get(piece.baseName);
       list.push(target);
     }
     target.add(piece);
@@ -141,6 +147,40 @@ export class FontMerger {
   finish(): void {
     for (const list of this.fonts.values()) for (const f of list) f.write(this.out);
   }
+}
+
+/**
+ * Gives a font of a part its real names in place (BaseFont, FontName and the
+ * embedded TrueType's `name` table) when `renames` knows its PostScript name;
+ * anything else is left as it is.
+ */
+export function renameFont(ctx: PDFContext, fontRef: PDFRef, renames: ReadonlyMap<string, FontNames>): void {
+  if (renames.size === 0) return;
+  const font = ctx.lookup(fontRef);
+  if (!(font instanceof PDFDict) || getName(font, 'Subtype') !== 'Type0') return;
+  const baseFont = getName(font, 'BaseFont') ?? '';
+  const tag = /^[A-Z]{6}\+/.exec(baseFont)?.[0] ?? '';
+  const names = renames.get(baseFont.slice(tag.length));
+  if (!names) return;
+  const cid = lookup(ctx, getArray(ctx, font, 'DescendantFonts')?.get(0));
+  const descriptor = cid instanceof PDFDict ? getDict(ctx, cid, 'FontDescriptor') : undefined;
+  const fileRef = descriptor && getRef(descriptor, 'FontFile2');
+  const file = fileRef && ctx.lookup(fileRef);
+  if (!(cid instanceof PDFDict) || !descriptor || !fileRef || !(file instanceof PDFRawStream)) return;
+  let renamed: Buffer;
+  try {
+    renamed = renameSfnt(streamBytes(file), names);
+  } catch {
+    return;
+  }
+  const name = PDFName.of(tag + names.postscript);
+  font.set(PDFName.of('BaseFont'), name);
+  cid.set(PDFName.of('BaseFont'), name);
+  descriptor.set(PDFName.of('FontName'), name);
+  const stream = ctx.flateStream(renamed, { Length1: renamed.length });
+  // The writer copies a stream's dictionary as it is: the length must be in it.
+  stream.dict.set(PDFName.of('Length'), PDFNumber.of(stream.contents.length));
+  ctx.assign(fileRef, stream);
 }
 
 function readPiece(ctx: PDFContext, fontRef: PDFRef): FontPiece | undefined {

@@ -35,7 +35,7 @@ import { articleBody, FRONT_IDS, frontBody, frontPageRules, headingTexts, pageRu
 import { FolioFont, type FolioStyle } from './folio.ts';
 import { articleLink, bookLink, destName, startId } from './links.ts';
 import { quickPageCount } from './pdf-file.ts';
-import { folioFontFile } from './print-fonts.ts';
+import { folioFontFile, realFontNames } from './print-fonts.ts';
 import { Printer, type PrintJob } from './printer.ts';
 import { MANIFEST, printJobKey, type ShardManifest, shardParts } from '../../shard.ts';
 import { marginsInPoints, type PageSetup, sameSetup } from './setup.ts';
@@ -348,6 +348,7 @@ async function assembleBook(
     file,
     mode: 'book',
     rightHandStarts: true,
+    fontNames: realFontNames(),
     info: {
       title: config.subtitle ? `${config.title}: ${config.subtitle}` : config.title,
       author: formatNames(bookEditors(config), config.lang ?? 'en') || undefined,
@@ -415,6 +416,7 @@ async function writeArticlePdf(ctx: OutputContext, article: Article, pdf: Uint8A
     file,
     mode: 'single',
     rightHandStarts: false,
+    fontNames: realFontNames(),
     info,
     folios: { font: folioFont, style: FOLIO_STYLE, margins: marginsInPoints(setup) },
     links: (uri) => articleLink(ctx.book, uri),

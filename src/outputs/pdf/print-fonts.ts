@@ -6,7 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import fontkit from '@pdf-lib/fontkit';
 import { fontFaceCss, fontFaces } from '../../assets/fonts.ts';
+import type { FontNames } from './ttf.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => path.dirname(require.resolve(`${name}/package.json`));
@@ -37,6 +39,36 @@ export function printFonts(urlPrefix: string): { css: string; files: Map<string,
   // font-display: block rather than the site's swap: a print never shows a fallback.
   const css = [...cjk, fontFaceCss(faces, urlPrefix).replace(/font-display:swap/g, 'font-display:block')].join('\n');
   return { css, files };
+}
+
+let realNames: Map<string, FontNames> | undefined;
+
+/**
+ * The real names of print faces whose files carry wrong ones, by the
+ * PostScript name Chromium writes into the PDF. @fontsource cut Noto Serif
+ * SC from the variable font and kept the names of its default instance:
+ * every piece, regular or bold, says it is `Noto Serif SC ExtraLight`
+ * (`NotoSerifSCExtraLight-Regular`, `-Bold`). The PDF writer renames them
+ * (BaseFont, FontName and the embedded font's `name` table) so that PDF tools
+ * and font menus see `NotoSerifSC-Regular` and `NotoSerifSC-Bold`.
+ */
+export function realFontNames(): ReadonlyMap<string, FontNames> {
+  if (realNames) return realNames;
+  const names = new Map<string, FontNames>();
+  const seen = new Set<string>();
+  for (const face of fontFaces()) {
+    const key = `${face.family}/${face.weight}/${face.style}`;
+    if (seen.has(key) || !['400', '700'].includes(face.weight)) continue;
+    seen.add(key);
+    const bold = face.weight === '700';
+    const italic = face.style === 'italic';
+    const subfamily = bold ? (italic ? 'Bold Italic' : 'Bold') : italic ? 'Italic' : 'Regular';
+    const postscript = `${face.family.replace(/\s+/g, '')}-${subfamily.replace(/\s+/g, '')}`;
+    const actual = (fontkit.create(readFileSync(face.file.source)) as { postscriptName: string }).postscriptName;
+    if (actual && actual !== postscript) names.set(actual, { family: face.family, subfamily, full: `${face.family} ${subfamily}`, postscript });
+  }
+  realNames = names;
+  return names;
 }
 
 /** Source Serif 4's Latin regular as WOFF 1.0, for the page numbers (folio.ts). */

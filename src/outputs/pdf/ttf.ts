@@ -115,8 +115,8 @@ export class TtfUnion {
       : box;
   }
 
-  /** The joined font as a TrueType file. */
-  encode(): Buffer {
+  /** The joined font as a TrueType file, with its names replaced when `names` is given. */
+  encode(names?: FontNames): Buffer {
     const base = this.base;
     if (!base) throw new Error('empty font');
     const numGlyphs = Math.max(this.glyphs.length, this.advances.length, 1);
@@ -174,8 +174,77 @@ export class TtfUnion {
       const t = base.tables.get(tag);
       if (t) tables.set(tag, t);
     }
+    if (names) tables.set('name', nameTable(names, base.tables.get('name')));
     return writeSfnt(tables);
   }
+}
+
+/** A face's names, as a font's `name` table and a PDF's BaseFont give them. */
+export interface FontNames {
+  family: string;
+  subfamily: string;
+  full: string;
+  postscript: string;
+}
+
+/** Name ids that say which face this is: family, subfamily, unique id, full name, PostScript name, typographic family and subfamily. */
+const FACE_NAME_IDS = new Set([1, 2, 3, 4, 6, 16, 17]);
+
+/**
+ * A `name` table with the given face names (Windows, Unicode BMP, US
+ * English: what PDF tools and font menus read) and every other record of
+ * `previous` (copyright, version, licence…) as it was.
+ */
+export function nameTable(names: FontNames, previous?: Buffer): Buffer {
+  const records: { platform: number; encoding: number; language: number; id: number; data: Buffer }[] = [];
+  if (previous && previous.length >= 6) {
+    const count = previous.readUInt16BE(2);
+    const storage = previous.readUInt16BE(4);
+    for (let i = 0; i < count; i++) {
+      const at = 6 + i * 12;
+      if (at + 12 > previous.length) break;
+      const id = previous.readUInt16BE(at + 6);
+      if (FACE_NAME_IDS.has(id)) continue;
+      const length = previous.readUInt16BE(at + 8);
+      const offset = storage + previous.readUInt16BE(at + 10);
+      if (offset + length > previous.length) continue;
+      records.push({ platform: previous.readUInt16BE(at), encoding: previous.readUInt16BE(at + 2), language: previous.readUInt16BE(at + 4), id, data: previous.subarray(offset, offset + length) });
+    }
+  }
+  const utf16 = (s: string) => Buffer.from(s, 'utf16le').swap16();
+  for (const [id, value] of [[1, names.family], [2, names.subfamily], [4, names.full], [6, names.postscript]] as const) {
+    records.push({ platform: 3, encoding: 1, language: 0x409, id, data: utf16(value) });
+  }
+  records.sort((a, b) => a.platform - b.platform || a.encoding - b.encoding || a.language - b.language || a.id - b.id);
+  const header = Buffer.alloc(6 + records.length * 12);
+  header.writeUInt16BE(0, 0);
+  header.writeUInt16BE(records.length, 2);
+  header.writeUInt16BE(header.length, 4);
+  let offset = 0;
+  records.forEach((r, i) => {
+    const at = 6 + i * 12;
+    header.writeUInt16BE(r.platform, at);
+    header.writeUInt16BE(r.encoding, at + 2);
+    header.writeUInt16BE(r.language, at + 4);
+    header.writeUInt16BE(r.id, at + 6);
+    header.writeUInt16BE(r.data.length, at + 8);
+    header.writeUInt16BE(offset, at + 10);
+    offset += r.data.length;
+  });
+  return Buffer.concat([header, ...records.map((r) => r.data)]);
+}
+
+/** A whole sfnt font with its `name` table replaced (other tables byte for byte). */
+export function renameSfnt(font: Uint8Array, names: FontNames): Buffer {
+  const buf = Buffer.from(font.buffer, font.byteOffset, font.byteLength);
+  const tables = new Map<string, Buffer>();
+  const count = buf.readUInt16BE(4);
+  for (let i = 0; i < count; i++) {
+    const at = 12 + 16 * i;
+    tables.set(buf.toString('latin1', at, at + 4), buf.subarray(buf.readUInt32BE(at + 8), buf.readUInt32BE(at + 8) + buf.readUInt32BE(at + 12)));
+  }
+  tables.set('name', nameTable(names, tables.get('name')));
+  return writeSfnt(tables);
 }
 
 /** An sfnt file from its tables, with checksums and head.checkSumAdjustment. */
