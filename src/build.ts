@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { fetchRemoteImages } from './assets/remote.ts';
 import { Cache, hashOf, toolFingerprint } from './cache.ts';
 import { type BookConfig, loadConfig } from './config.ts';
+import type { EpubProfile } from './outputs/epub/profile.ts';
 import { readShards, type Shard, type ShardSource } from './shard.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, type Diagnostic, Diagnostics } from './diagnostics.ts';
@@ -65,6 +66,8 @@ export interface BuildOptions {
    * spread over them, and they are disconnected from, never closed.
    */
   browserWs?: readonly string[];
+  /** The EPUB profile, over the config's `epub.profile` (`--epub-profile`). */
+  epubProfile?: EpubProfile;
 }
 
 export interface StageTiming {
@@ -163,7 +166,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const { config: loaded, diagnostics: configProblems } = await loadConfig(cwd, options.config);
   for (const d of configProblems) diagnostics.add(d);
   if (!loaded) return fail();
-  const config: BookConfig = loaded;
+  const config: BookConfig = options.epubProfile ? { ...loaded, epub: { ...loaded.epub, profile: options.epubProfile } } : loaded;
   const root = path.resolve(options.articles ? cwd : config.base, options.articles ?? config.articles);
   const shard = options.shard;
   const outDir = path.resolve(options.out ? cwd : config.base, options.out ?? (shard ? `${config.output.dir}-shard-${shard.k}-of-${shard.n}` : config.output.dir));

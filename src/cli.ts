@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BuildResult, Format } from './build.ts';
+import { EPUB_PROFILES, type EpubProfile } from './outputs/epub/profile.ts';
 import { formatBytes } from './format.ts';
 import { parseShard, type Shard } from './shard.ts';
 import type { Progress } from './progress.ts';
@@ -28,6 +29,8 @@ Options:
   --out DIR           output folder (default: the config's "output.dir", else ./dist)
   --config FILE       book config (default: ./book.config.yaml when present)
   --format LIST       outputs to build, comma-separated: html,pdf,epub (default: all)
+  --epub-profile P    standard (every EPUB 3 reading system, the default) or kindle
+                      (for Send to Kindle and KDP); also \`epub.profile\` in the config
   --drafts            include articles marked "draft: true"
   --strict            treat warnings as errors (for CI)
   --shard K/N         print the K-th of N parts of the articles (see above)
@@ -68,6 +71,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
         out: { type: 'string' },
         config: { type: 'string' },
         format: { type: 'string' },
+        'epub-profile': { type: 'string' },
         shard: { type: 'string' },
         'browser-ws': { type: 'string', multiple: true },
         drafts: { type: 'boolean' },
@@ -116,6 +120,10 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
     if (bad || list.length === 0) return usage(io, `--format expects a comma-separated list of ${FORMATS.join(', ')}${bad ? `, found "${bad}"` : ''}`);
     formats = list as Format[];
   }
+  const epubProfile = values['epub-profile'];
+  if (epubProfile !== undefined && !(EPUB_PROFILES as readonly string[]).includes(epubProfile)) {
+    return usage(io, `--epub-profile expects one of ${EPUB_PROFILES.join(', ')}, found "${epubProfile}"`);
+  }
   const browserWs = values['browser-ws'] ?? (process.env.ANTHOLOGY_BROWSER_WS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const badWs = browserWs.find((url) => !/^(wss?|https?):\/\/[^/]/i.test(url));
   if (badWs !== undefined) return usage(io, `--browser-ws (or ANTHOLOGY_BROWSER_WS) expects ws://…, wss://… or http://host:port, found "${badWs}"`);
@@ -138,6 +146,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
       formats,
       drafts: values.drafts,
       strict: values.strict,
+      epubProfile: epubProfile as EpubProfile | undefined,
       progress,
       signal: controller.signal,
       warningLimit: values.verbose ? Infinity : 5,

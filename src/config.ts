@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Diagnostic } from './diagnostics.ts';
+import { EPUB_PROFILES } from './outputs/epub/profile.ts';
 import { parseYaml } from './yaml.ts';
 
 export const CONFIG_NAMES = ['book.config.yaml', 'book.config.yml'];
@@ -42,6 +43,7 @@ const isoDate = z.union([
 ]);
 
 export const SORTS = ['order-date', 'date', 'date-desc', 'title', 'path'] as const;
+
 
 export const bookConfigSchema = z.object({
   title: z.string().trim().min(1).default('Anthology'),
@@ -80,6 +82,18 @@ export const bookConfigSchema = z.object({
       /** Absolute URL the site is published at; used by the feed. */
       url: z.url().optional(),
       feedItems: z.number().int().positive().default(20),
+    })
+    .strict()
+    .prefault({}),
+  epub: z
+    .object({
+      profile: z.enum(EPUB_PROFILES).default('standard'),
+      /**
+       * Who is named as having checked the book's accessibility
+       * (`a11y:certifiedBy`) when the build declares conformance; default:
+       * the tool, whose checks are what the declaration rests on.
+       */
+      certifiedBy: z.string().trim().min(1).optional(),
     })
     .strict()
     .prefault({}),
