@@ -9,6 +9,7 @@ import { Liquid } from 'liquidjs';
 import { parse as parseYaml } from 'yaml';
 import { bookEditors } from './config.ts';
 import type { Article, Book } from './types.ts';
+import { validUrl } from './urls.ts';
 
 export type Labels = Record<string, string>;
 
@@ -88,7 +89,7 @@ export function articleView(book: Book, article: Article, index: number): Articl
     dateLabel: formatDate(article.date, article.lang),
     updated: article.updated,
     updatedLabel: formatDate(article.updated, article.lang),
-    source: article.source,
+    source: article.source && validUrl(article.source),
     summary: article.excerpt,
     lang: article.lang,
     tags: article.tags.map((name) => ({ name, slug: book.tags.get(name)?.slug ?? name })),

@@ -3,6 +3,8 @@ import { toHtml } from 'hast-util-to-html';
 import { VFile } from 'vfile';
 import { createProcessor, processMarkdown } from '../src/markdown/processor.ts';
 import { resolveTree } from '../src/markdown/resolve.ts';
+import { idMapFor, prepareChapter } from '../src/outputs/epub/chapter.ts';
+import { fragmentFor, validUrl } from '../src/urls.ts';
 
 const processor = createProcessor();
 
@@ -21,7 +23,7 @@ describe('Markdown', () => {
     expect(html).toContain('<td align="right">2</td>');
     expect(html).toContain('<del>old</del>');
     expect(html).toContain('<a href="https://example.org">https://example.org</a>');
-    expect(html).toMatch(/<input type="checkbox" checked disabled>/);
+    expect(html).toMatch(/<input type="checkbox" checked disabled aria-label="done">/);
     expect(html).toContain('<a href="#fn-1" id="fnref-1" data-footnote-ref');
     expect(html).toContain('<li id="fn-1">');
     expect(html).toContain('<h2 class="footnotes-title" id="footnote-label">注释</h2>');
@@ -110,6 +112,56 @@ describe('Markdown', () => {
     expect(html).toContain('<a href="#a1-一">up</a>');
     expect(html).toContain('href="#a1-fn-n"');
     expect(html).toContain('id="a1-fnref-n"');
+  });
+});
+
+describe('addresses', () => {
+  it('writes link, image and quotation addresses as valid URLs, escapes kept', async () => {
+    const { html, file } = await render(
+      '[two](https://example.com/a#b#c) [space](#a%20b) <MAILTO:FOO@BAR.BAZ> [caps](HTTPS://EXAMPLE.COM/A%20B|c) [heading](#活字) [next](b.md#a%20b) <a href=" #x y ">raw</a> <a href="100%.html#p">percent</a>\n\n<img src="HTTP://example.com/a b.png" alt="i">\n\n<blockquote cite="https://example.com/a|b">q</blockquote>',
+    );
+    expect(html).toContain('<a href="https://example.com/a#b%23c">two</a>');
+    expect(html).toContain('<a href="#a%20b">space</a>');
+    expect(html).toContain('<a href="mailto:FOO@BAR.BAZ">MAILTO:FOO@BAR.BAZ</a>');
+    expect(html).toContain('<a href="https://EXAMPLE.COM/A%20B%7Cc">caps</a>');
+    expect(html).toContain('<a href="#活字">heading</a>');
+    expect(html).toContain('<a href="b-slug.html#a%20b" data-article-ref="b-slug" data-article-fragment="a b">next</a>');
+    expect(html).toContain('<a href="#x%20y">raw</a>');
+    expect(html).toContain('<span class="broken-link">percent</span>');
+    expect(html).toContain('data-remote-src="http://example.com/a%20b.png"');
+    expect(html).toContain('<blockquote cite="https://example.com/a%7Cb">');
+    expect(file.messages.map((m) => m.reason)).toEqual(['Unexpected link to the local file `100%25.html#p`: only links to other articles (.md) and to web addresses work in every output; the link text is kept without the link']);
+  });
+
+  it('leaves unsafe addresses to the sanitizer, which names them as written', async () => {
+    const { html, file } = await render('<a href="JAVASCRIPT:alert(1)">a</a><a href="java\tscript:alert(1)">b</a><a href="data:text/html,x">c</a>');
+    expect(html).toBe('<p><a>a</a><a>b</a><a>c</a></p>');
+    expect(file.messages.map((m) => m.reason)).toEqual([
+      'Unexpected address `JAVASCRIPT:alert(1)` in `href` of `<a>`: only http(s), mailto and relative addresses are kept',
+      'Unexpected address `java\tscript:alert(1)` in `href` of `<a>`: only http(s), mailto and relative addresses are kept',
+      'Unexpected address `data:text/html,x` in `href` of `<a>`: only http(s), mailto and relative addresses are kept',
+    ]);
+  });
+
+  it('turns any address into a valid URL, and any id into the fragment that finds it', () => {
+    expect(validUrl('http://es6.ruanyifeng.com/#docs/async#异步')).toBe('http://es6.ruanyifeng.com/#docs/async%23%E5%BC%82%E6%AD%A5');
+    expect(validUrl('https://例子.com/路径')).toBe('https://xn--fsqu00a.com/%E8%B7%AF%E5%BE%84');
+    expect(validUrl('images/a b|c.png?x=[1]#%E6%B4%BB%20字#2')).toBe('images/a%20b%7Cc.png?x=%5B1%5D#活%20字%232');
+    expect(validUrl('%E2%80%A8%zz')).toBe('%E2%80%A8%25zz'); // a line separator stays escaped
+    expect(validUrl('tel:+1 555')).toBe('tel:+1 555');
+    expect(fragmentFor('a b#c%d 活字')).toBe('a%20b%23c%25d%20活字');
+  });
+});
+
+describe('task lists', () => {
+  it('names each checkbox by the words of its own item, in every output', async () => {
+    const { tree, html } = await render('- [x] 校对**第一章**[链接](https://example.com)[^1]\n  - [ ] 子任务\n- [ ] ![图](https://example.com/a.png) 看图\n\n1. [ ] A loose item\n\n   with a second paragraph\n\n[^1]: 注。\n');
+    const labels = [...html.matchAll(/<input type="checkbox"[^>]*aria-label="([^"]*)"/g)].map((m) => m[1]);
+    expect(labels).toEqual(['校对第一章链接', '子任务', '图 看图', 'A loose item']);
+    // The EPUB keeps the names.
+    const resolved = resolveTree(tree, { articleHref: (s) => s, assetHref: (n) => n, remoteImages: 'placeholder' });
+    const chapter = toHtml(prepareChapter(resolved, { ids: idMapFor(resolved), imageLabel: '图片' }).tree);
+    expect([...chapter.matchAll(/<input [^>]*aria-label="([^"]*)"/g)].map((m) => m[1])).toEqual(labels);
   });
 });
 

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { isInside } from '../assets/files.ts';
+import { fragmentFor } from '../urls.ts';
 
 const MARKDOWN = /\.(md|markdown)$/i;
 
@@ -19,11 +20,8 @@ export default function rehypeArticleLinks() {
       if (node.tagName !== 'a') return;
       const href = node.properties.href;
       if (typeof href !== 'string') return;
-      // Fragments are kept as written (`#活字`), so they match heading ids in every output.
-      if (href.startsWith('#')) {
-        node.properties.href = '#' + safeDecode(href.slice(1));
-        return;
-      }
+      // Fragments stay as the addresses plugin wrote them (`#活字`, `#a%20b`): valid, and matching heading ids in every output.
+      if (href.startsWith('#')) return;
       if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(href)) return;
       const [rawPath = '', ...rest] = href.split('#');
       const fragment = safeDecode(rest.join('#'));
@@ -33,7 +31,7 @@ export default function rehypeArticleLinks() {
       const rel = path.relative(book.root, target).split(path.sep).join('/');
       const article = isInside(book.root, target) ? book.articles.get(rel) : undefined;
       if (article) {
-        node.properties.href = `${article.slug}.html${fragment ? '#' + fragment : ''}`;
+        node.properties.href = `${article.slug}.html${fragment ? '#' + fragmentFor(fragment) : ''}`;
         node.properties.dataArticleRef = article.slug;
         if (fragment) node.properties.dataArticleFragment = fragment;
         return;

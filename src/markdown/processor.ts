@@ -1,7 +1,7 @@
 /**
  * The one Markdown processor: CommonMark + GFM + CJK-friendly emphasis to a
- * sanitized, highlighted hast tree with figures, heading ids, and marked
- * links and images. Built once per build and reused for every article.
+ * sanitized, highlighted hast tree with valid addresses, named task-list
+ * checkboxes, figures, heading ids, and marked links and images. Built once per build and reused for every article.
  */
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
@@ -25,7 +25,9 @@ import rehypeFootnoteLabels from './footnotes.ts';
 import rehypeCollectHeadings from './headings.ts';
 import rehypeImages from './images.ts';
 import rehypeArticleLinks from './links.ts';
+import rehypeTaskListLabels from './task-lists.ts';
 import remarkTitle from './title.ts';
+import rehypeValidUrls from './urls.ts';
 import './data.ts';
 
 /**
@@ -64,9 +66,11 @@ export function createProcessor() {
     .use(remarkSmartypantsSpaced)
     .use(remarkRehype, { allowDangerousHtml: true, clobberPrefix: '' })
     .use(rehypeRaw)
+    .use(rehypeValidUrls)
     .use(rehypeReportUnsafe, sanitizeSchema)
     .use(rehypeSanitize, sanitizeSchema)
     .use(rehypeDropStrayInputs)
+    .use(rehypeTaskListLabels)
     .use(rehypeSlug)
     .use(rehypeFootnoteLabels)
     .use(rehypeFigures)

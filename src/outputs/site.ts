@@ -13,6 +13,7 @@ import { formatBytes } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, type Labels } from '../templates.ts';
 import type { Article, Book } from '../types.ts';
+import { fragmentFor } from '../urls.ts';
 import { needsSegmentation, openSearchIndex, SEARCH_DIR, SEARCH_PAGE, type SearchIndex } from './search.ts';
 import type { OutputContext, OutputFile } from './types.ts';
 
@@ -62,7 +63,7 @@ export async function startSearch(ctx: OutputContext): Promise<StartedSearch | u
 /** An article's body as its page shows it. */
 function siteTree(article: Article): Root {
   return resolveTree(article.tree, {
-    articleHref: (slug, fragment) => `${slug}.html${fragment ? '#' + fragment : ''}`,
+    articleHref: (slug, fragment) => `${slug}.html${fragment ? '#' + fragmentFor(fragment) : ''}`,
     assetHref: (name) => `../${name}`,
     remoteImages: 'keep',
   });

@@ -7,6 +7,10 @@
 import { createHash } from 'node:crypto';
 import type { Element, ElementContent, Properties, Root } from 'hast';
 import { h } from 'hastscript';
+import { strictUri } from '../../urls.ts';
+
+// Moved to src/urls.ts (the site and the PDFs use it too); still exported from here.
+export { strictUri };
 
 /** What an image source of the resolved tree became in the EPUB. */
 export const MISSING_IMAGE = 'anthology-missing-image:';
@@ -248,29 +252,6 @@ function normalizeHref(href: string): string | undefined {
   if (trimmed.startsWith('#') || /^[A-Za-z0-9_.-]+\.xhtml(#.*)?$/.test(trimmed)) return trimmed;
   if (!/^(https?|mailto|ftp):/i.test(trimmed)) return undefined;
   return strictUri(trimmed);
-}
-
-/** Characters RFC 3986 allows outside the host (with `%` for escapes). */
-const NOT_URI = /[^A-Za-z0-9\-._~:/?@!$&'()*+,;=%]/g;
-
-/**
- * An absolute URL as a URI that strict parsers (epubcheck, Java's URI,
- * Adobe's reading systems) accept. The WHATWG parser normalises but leaves
- * some characters raw that RFC 3986 forbids: `|`, `^`, `[`, `]`, a second
- * `#` in the fragment, a `%` that starts no escape. Those are escaped here.
- */
-export function strictUri(href: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(href);
-  } catch {
-    return undefined;
-  }
-  const encode = (part: string) => part.replace(/%(?![0-9A-Fa-f]{2})/g, '%25').replace(NOT_URI, (c) => encodeURIComponent(c));
-  const auth = u.username ? `${encode(u.username)}${u.password ? ':' + encode(u.password) : ''}@` : '';
-  const authority = u.host ? `//${auth}${u.host}` : href.slice(u.protocol.length).startsWith('//') ? '//' : '';
-  const fragment = u.hash ? '#' + encode(u.hash.slice(1)).replace(/#/g, '%23') : '';
-  return `${u.protocol}${authority}${encode(u.pathname)}${encode(u.search)}${fragment}`;
 }
 
 /**
