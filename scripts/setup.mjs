@@ -8,7 +8,8 @@
 //      root on Debian/Ubuntu, `apt-get install -y chromium`, else prints how to
 //      get a browser and exits 1.
 // `npm run setup -- --test` also makes sure the tools the tests use are there:
-// pdftotext/pdffonts/pdfinfo (poppler-utils), qpdf, java and epubcheck.jar.
+// pdftotext/pdffonts/pdfinfo (poppler-utils), qpdf, java, epubcheck.jar and
+// calibre's ebook-convert (a real EPUB reading engine).
 //
 // Only Node builtins here: this runs before `npm ci`.
 //
@@ -245,6 +246,7 @@ if (withTests) {
     { name: 'qpdf', ok: () => which('qpdf'), apt: 'qpdf', brew: 'qpdf' },
     { name: 'java', ok: () => which('java'), apt: 'default-jre-headless', brew: 'openjdk' },
     { name: epubcheckJar, ok: () => existsSync(epubcheckJar), apt: 'epubcheck', brew: 'epubcheck' },
+    { name: 'ebook-convert', ok: () => which('ebook-convert'), apt: 'calibre', brew: '--cask calibre' },
   ];
   const missing = () => tools.filter((tool) => !tool.ok());
   const packages = (list, key) => [...new Set(list.map((tool) => tool[key]))];

@@ -359,7 +359,7 @@ describe('EPUB fonts', () => {
     expect(hrefs).toEqual(expect.arrayContaining(['fonts/NotoSerifSC-Regular.ttf', 'fonts/NotoSerifSC-Bold.ttf', 'fonts/SourceSerif4-Regular.ttf']));
     expect(new Set(hrefs).size).toBe(hrefs.length);
     const css = files.text('OEBPS/style.css');
-    const faces = [...css.matchAll(/@font-face \{ font-family: "([^"]+)"; font-weight: (\d+); font-style: (\w+); src: url\("([^"]+)"\)/g)].map((m) => ({ family: m[1]!, weight: m[2]!, style: m[3]!, href: m[4]! }));
+    const faces = [...css.matchAll(/@font-face \{ font-family: "([^"]+)"; font-weight: (\d+); font-style: (\w+); font-display: swap; src: url\("([^"]+)"\)/g)].map((m) => ({ family: m[1]!, weight: m[2]!, style: m[3]!, href: m[4]! }));
     expect(faces.map((f) => f.href).sort()).toEqual(hrefs);
     expect(new Set(faces.map((f) => f.family))).toEqual(new Set(faces.map((f) => f.family).filter((f) => ['Source Serif 4', 'Noto Serif SC', 'JetBrains Mono'].includes(f))));
     expect(new Set(faces.map((f) => `${f.family}/${f.weight}/${f.style}`)).size).toBe(faces.length);

@@ -125,7 +125,8 @@ export class FontPlanner {
         return { href: `fonts/${fileName(face)}`, mediaType: 'font/ttf', bytes, family: face.family, weight: face.weight, style: face.style, characters: chars.size };
       }),
     );
-    const css = files.map((f) => `@font-face { font-family: "${f.family}"; font-weight: ${f.weight}; font-style: ${f.style}; src: url("${f.href}") format("truetype"); }`);
+    // font-display: swap: a reading system that loads fonts lazily shows the text in its own font meanwhile, never nothing.
+    const css = files.map((f) => `@font-face { font-family: "${f.family}"; font-weight: ${f.weight}; font-style: ${f.style}; font-display: swap; src: url("${f.href}") format("truetype"); }`);
 
     const embedded = new Set(files.map((f) => f.family));
     const stacks = {} as Record<FontRole, string>;
