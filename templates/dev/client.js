@@ -48,9 +48,9 @@
   const root = host.attachShadow({ mode: 'open' });
   root.innerHTML = `
 <style>
-  :host { --paper: #fdfcf8; --ink: #1f1d1a; --soft: #5b564f; --faint: #8c857b; --rule: #e4dfd5; --accent: #a33a23; --warn: #b7791f; --ok: #4f7a4a; }
+  :host { --paper: #fdfcf8; --ink: #1f1d1a; --soft: #5b564f; --faint: #716a60; --rule: #e4dfd5; --accent: #a33a23; --warn: #8f5a0f; --ok: #4f7a4a; }
   @media (prefers-color-scheme: dark) {
-    :host { --paper: #221f1c; --ink: #ece6da; --soft: #b6afa3; --faint: #867f74; --rule: #3a3631; --accent: #e8866f; --warn: #e0b050; --ok: #8fbf7f; }
+    :host { --paper: #221f1c; --ink: #ece6da; --soft: #b6afa3; --faint: #958e83; --rule: #3a3631; --accent: #e8866f; --warn: #e0b050; --ok: #8fbf7f; }
   }
   * { box-sizing: border-box; }
   .wrap { display: flex; flex-direction: column; align-items: flex-end; gap: 8px; font: 500 12.5px/1.4 system-ui, -apple-system, "Segoe UI", "PingFang SC", "Noto Sans CJK SC", sans-serif; color: var(--ink); }
@@ -78,12 +78,12 @@
   @keyframes pulse { from { opacity: 1; } to { opacity: 0.3; } }
   @media print { .wrap { display: none; } }
 </style>
-<div class="wrap">
+<aside class="wrap" aria-label="anthology dev">
   <div class="panel" hidden><h2>Warnings</h2><ol></ol></div>
   <div class="pill">
     <button class="status toggle" type="button" title="anthology dev"><span class="dot"></span><span class="label">Connecting…</span></button>
   </div>
-</div>`;
+</aside>`;
   const pill = root.querySelector('.pill');
   const statusButton = root.querySelector('.status');
   const label = root.querySelector('.label');

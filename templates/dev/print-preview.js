@@ -91,7 +91,7 @@
   }
   function applyLayout() {
     html.dataset.view = view;
-    for (const b of document.querySelectorAll('[data-view]')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
+    for (const b of document.querySelectorAll('button[data-view]')) b.setAttribute('aria-pressed', String(b.dataset.view === view));
     const area = document.querySelector('.pagedjs_pages');
     if (!area) return;
     let scale = zoom === 'fit' ? Math.min(1, (innerWidth - 64) / pagesWidth()) : Number(zoom);
@@ -128,6 +128,9 @@
     after(flow) {
       if (failed) return;
       fillContents();
+      // The pages are what the preview is for: its main landmark.
+      const area = document.querySelector('.pagedjs_pages');
+      if (area) area.setAttribute('role', 'main');
       const total = flow ? flow.total : pages;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       countLabel(total + (total === 1 ? ' page' : ' pages') + ' · ' + seconds + ' s');
