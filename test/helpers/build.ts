@@ -15,10 +15,15 @@ export interface FixtureBuild {
 }
 
 export async function buildFixture(name: string, options: BuildOptions = {}): Promise<FixtureBuild> {
-  const tmp = await mkdtemp(path.join(os.tmpdir(), `anthology-${name}-`));
+  return buildFolder(path.join(FIXTURES, name), options);
+}
+
+/** Runs the real build on the book in `cwd` (a fixture, the sample book) into a fresh temporary output folder. */
+export async function buildFolder(cwd: string, options: BuildOptions = {}): Promise<FixtureBuild> {
+  const tmp = await mkdtemp(path.join(os.tmpdir(), `anthology-${path.basename(cwd)}-`));
   const out = path.join(tmp, 'dist');
   // Fixtures are shared by the tests: no build cache in the source tree.
-  const result = await build({ cwd: path.join(FIXTURES, name), out, formats: ['html'], cache: false, ...options });
+  const result = await build({ cwd, out, formats: ['html'], cache: false, ...options });
   return {
     result,
     out,
