@@ -76,8 +76,8 @@ export function shardParts(articles: readonly Pick<Article, 'characters' | 'path
 }
 
 /** The key of a print job: everything the printed PDF depends on, save the browser. */
-export function printJobKey(base: string, job: { body: string; pageCss: string; lang: string; title: string; outline: boolean }): string {
-  return hashOf(base, job.body, job.pageCss, job.lang, job.title, String(job.outline));
+export function printJobKey(base: string, job: { body: string; pageCss: string; lang: string; title: string; outline: boolean; fit?: object }): string {
+  return hashOf(base, job.body, job.pageCss, job.lang, job.title, String(job.outline), JSON.stringify(job.fit ?? null));
 }
 
 /**

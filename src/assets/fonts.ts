@@ -87,10 +87,30 @@ export interface WholeFace {
  * faces `Noto Serif SC ExtraLight` (the variable font's default instance),
  * these carry the real names (`NotoSerifSC-Regular`, `NotoSerifSC-Bold`).
  */
-const WHOLE: readonly { pkg: string; family: string; prefix: string; faces: readonly [WholeFace['weight'], WholeFace['style']][] }[] = [
+/**
+ * Scripts and symbols the theme's three fonts lack, which articles still
+ * use: Arabic (Noto Naskh Arabic, a book face) and emoji (Noto Emoji, in
+ * black and white as print and e-ink want them). They come last in the
+ * stacks of the PDFs and the EPUB, so they draw only what nothing before
+ * them has; the site leaves these to the reader's system fonts.
+ */
+export const FALLBACK_FAMILIES = ['Noto Naskh Arabic', 'Noto Emoji'] as const;
+const FALLBACK_FONTS: readonly WholeFont[] = [
+  { pkg: '@expo-google-fonts/noto-naskh-arabic', family: 'Noto Naskh Arabic', prefix: 'NotoNaskhArabic', faces: [[400, 'normal'], [700, 'normal']] },
+  { pkg: '@expo-google-fonts/noto-emoji', family: 'Noto Emoji', prefix: 'NotoEmoji', faces: [[400, 'normal'], [700, 'normal']] },
+];
+
+interface WholeFont {
+  pkg: string;
+  family: string;
+  prefix: string;
+  faces: readonly [WholeFace['weight'], WholeFace['style']][];
+}
+const WHOLE: readonly WholeFont[] = [
   { pkg: '@expo-google-fonts/source-serif-4', family: 'Source Serif 4', prefix: 'SourceSerif4', faces: [[400, 'normal'], [400, 'italic'], [700, 'normal'], [700, 'italic']] },
   { pkg: '@expo-google-fonts/noto-serif-sc', family: 'Noto Serif SC', prefix: 'NotoSerifSC', faces: [[400, 'normal'], [700, 'normal']] },
   { pkg: '@expo-google-fonts/jetbrains-mono', family: 'JetBrains Mono', prefix: 'JetBrainsMono', faces: [[400, 'normal'], [400, 'italic'], [700, 'normal'], [700, 'italic']] },
+  ...FALLBACK_FONTS,
 ];
 
 let cachedWhole: WholeFace[] | undefined;

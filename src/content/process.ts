@@ -94,13 +94,14 @@ export async function processSource(processor: Processor, source: Source, book: 
 /**
  * Positions are needed only while the article is processed (for messages);
  * dropping them afterwards halves the tree that is cached and passed
- * around. Images keep theirs, for warnings of `--fetch-images`.
+ * around. Images keep theirs, for warnings of `--fetch-images`, and tables,
+ * for the warning about a table too wide for the page.
  */
 function stripPositions(tree: Root): void {
   const stack: unknown[] = [tree];
   while (stack.length) {
     const node = stack.pop() as { type: string; tagName?: string; position?: unknown; children?: unknown[] };
-    if (!(node.type === 'element' && node.tagName === 'img')) delete node.position;
+    if (!(node.type === 'element' && (node.tagName === 'img' || node.tagName === 'table'))) delete node.position;
     if (node.children) for (const c of node.children) stack.push(c);
   }
 }

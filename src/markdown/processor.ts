@@ -21,6 +21,7 @@ import remarkLimits from './limits.ts';
 import rehypeReportUnsafe, { rehypeDropStrayInputs } from './report-unsafe.ts';
 import remarkSmartypantsSpaced from './smartypants.ts';
 import rehypeFigures from './figures.ts';
+import rehypeFontCoverage from './font-coverage.ts';
 import rehypeFootnoteLabels from './footnotes.ts';
 import rehypeCollectHeadings from './headings.ts';
 import rehypeImages from './images.ts';
@@ -78,6 +79,7 @@ export function createProcessor() {
     .use(rehypeImages)
     .use(rehypeHighlight, { detect: false, plainText: PLAIN })
     .use(rehypeCollectHeadings)
+    .use(rehypeFontCoverage)
     .freeze();
 }
 

@@ -70,7 +70,7 @@ function woff2Table(buf: Buffer, tag: string): Buffer | undefined {
   return undefined;
 }
 
-function parseCmap(cmap: Buffer): Set<number> {
+export function parseCmap(cmap: Buffer): Set<number> {
   const numTables = cmap.readUInt16BE(2);
   const subtables: { platform: number; encoding: number; offset: number; format: number }[] = [];
   for (let i = 0; i < numTables; i++) {

@@ -30,7 +30,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import subsetFont from 'subset-font';
-import { type WholeFace, wholeFaces } from '../../assets/fonts.ts';
+import { FALLBACK_FAMILIES, type WholeFace, wholeFaces } from '../../assets/fonts.ts';
 import { readCmap } from './cmap.ts';
 
 /** Which font stack text is set in: Latin serif, CJK serif, or monospace. */
@@ -42,11 +42,15 @@ export interface TextStyle {
   italic: boolean;
 }
 
-/** The families of each stack, in order, and the generic family that ends it. */
+/**
+ * The families of each stack, in order, and the generic family that ends it.
+ * Arabic and emoji fonts come last: only a book that uses them embeds them
+ * and lists them.
+ */
 const STACKS: Readonly<Record<FontRole, { families: string[]; generic: string }>> = {
-  latin: { families: ['Source Serif 4', 'Noto Serif SC'], generic: 'serif' },
-  cjk: { families: ['Noto Serif SC', 'Source Serif 4'], generic: 'serif' },
-  mono: { families: ['JetBrains Mono', 'Noto Serif SC'], generic: 'monospace' },
+  latin: { families: ['Source Serif 4', 'Noto Serif SC', ...FALLBACK_FAMILIES], generic: 'serif' },
+  cjk: { families: ['Noto Serif SC', 'Source Serif 4', ...FALLBACK_FAMILIES], generic: 'serif' },
+  mono: { families: ['JetBrains Mono', 'Noto Serif SC', ...FALLBACK_FAMILIES], generic: 'monospace' },
 };
 
 export interface EmbeddedFont {

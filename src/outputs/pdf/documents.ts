@@ -83,6 +83,8 @@ function printReady(tree: Root): string[] {
   const ids: string[] = [];
   visit(tree, 'element', (node: Element) => {
     if (typeof node.properties.id === 'string') ids.push(node.properties.id);
+    // A table too wide for the page is fitted while printing; its warning names its line.
+    if (node.tagName === 'table' && node.position) node.properties.dataLine = node.position.start.line;
     if (node.tagName === 'img') {
       delete node.properties.loading;
       delete node.properties.decoding;

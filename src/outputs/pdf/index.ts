@@ -36,9 +36,9 @@ import { FolioFont, type FolioStyle } from './folio.ts';
 import { articleLink, bookLink, destName, startId } from './links.ts';
 import { quickPageCount } from './pdf-file.ts';
 import { folioFontFile, realFontNames } from './print-fonts.ts';
-import { Printer, type PrintJob } from './printer.ts';
+import { Printer, type PrintJob, type TableFit } from './printer.ts';
 import { MANIFEST, printJobKey, type ShardManifest, shardParts } from '../../shard.ts';
-import { marginsInPoints, type PageSetup, sameSetup } from './setup.ts';
+import { marginsInPoints, type PageSetup, sameSetup, textWidth } from './setup.ts';
 
 const FOLIO_STYLE: FolioStyle = { size: 8, color: [0.45, 0.43, 0.4] };
 /** Pages per remote browser (`--browser-ws`) unless `pdf.concurrency` says otherwise. */
@@ -140,7 +140,8 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   await mkdir(path.join(ctx.outDir, 'pdf'), { recursive: true });
   await mkdir(partsDir, { recursive: true });
 
-  const printArticle = cachedPrinter(ctx, run);
+  const tables = new Map<PrintJob, TableFit[]>();
+  const printArticle = cachedPrinter(ctx, run, true, (job, fits) => tables.set(job, fits));
   // The cover and contents too: unchanged titles and page numbers, unchanged pages.
   const printFront = cachedPrinter(ctx, run, false);
 
@@ -174,6 +175,11 @@ async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
     parts[index] = { file, pages };
     const single = jobs.own ? await printArticle(jobs.own) : part;
     if (jobs.own) tick();
+    const fits = [
+      { where: jobs.own ? 'the book' : 'the book and its own PDF', tables: tables.get(jobs.book) ?? [] },
+      { where: 'its own PDF', tables: (jobs.own && tables.get(jobs.own)) || [] },
+    ].filter((f) => f.tables.length);
+    if (fits.length) reportTables(ctx, article, fits);
     own[index] = await writeArticlePdf(ctx, article, single, folioFont, articleSetup);
   });
   const written = own.filter((f) => f !== undefined);
@@ -238,8 +244,10 @@ async function articleJobs(ctx: OutputContext, article: Article, index: number):
   const config = ctx.book.config;
   const body = await articleBody(ctx.templates, ctx.book, article, index);
   const heads = { left: config.title, right: article.title };
-  const book: PrintJob = { body, lang: article.lang, title: article.title, pageCss: pageRules(config.pdf.book, heads), outline: true, label: article.path };
-  return sameSetup(config.pdf.book, config.pdf.article) ? { book } : { book, own: { ...book, pageCss: pageRules(config.pdf.article, heads) } };
+  const continued = ctx.templates.labels(article.lang).table_continued ?? '(continued)';
+  const fit = (setup: PageSetup) => ({ width: textWidth(setup), continued, minScale: 0.72 });
+  const book: PrintJob = { body, lang: article.lang, title: article.title, pageCss: pageRules(config.pdf.book, heads), outline: true, label: article.path, fit: fit(config.pdf.book) };
+  return sameSetup(config.pdf.book, config.pdf.article) ? { book } : { book, own: { ...book, pageCss: pageRules(config.pdf.article, heads), fit: fit(config.pdf.article) } };
 }
 
 /** What every print key starts from: the tool and the stylesheet (see printJobKey). */
@@ -252,7 +260,7 @@ async function printBase(run: Run): Promise<string> {
  * changed; when merging shards, takes an article's print from the shards
  * and never prints one (`fromShards`; the front matter is printed).
  */
-function cachedPrinter(ctx: OutputContext, run: Run, fromShards = true): (job: PrintJob) => Promise<Uint8Array> {
+function cachedPrinter(ctx: OutputContext, run: Run, fromShards = true, onTables?: (job: PrintJob, tables: TableFit[]) => void): (job: PrintJob) => Promise<Uint8Array> {
   const base = printBase(run);
   const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, (await browserVersions(run)).join(',')) : undefined))();
   return async (job) => {
@@ -267,11 +275,37 @@ function cachedPrinter(ctx: OutputContext, run: Run, fromShards = true): (job: P
     }
     const key = (await printKey) && hashOf((await printKey)!, printJobKey(await base, job));
     const hit = key ? await ctx.cache!.readBytes('pdf', key, '.pdf') : undefined;
-    if (hit && quickPageCount(hit) !== undefined) return hit;
-    const pdf = await run.printer.print(job);
-    if (key) await ctx.cache!.writeBytes('pdf', key, '.pdf', pdf);
+    const hitTables = hit && job.fit ? await ctx.cache!.readJson<TableFit[]>('pdf-tables', key!) : [];
+    if (hit && hitTables && quickPageCount(hit) !== undefined) {
+      if (hitTables.length) onTables?.(job, hitTables);
+      return hit;
+    }
+    const { pdf, tables } = await run.printer.printed(job);
+    if (key) {
+      await ctx.cache!.writeBytes('pdf', key, '.pdf', pdf);
+      if (job.fit) await ctx.cache!.writeJson('pdf-tables', key, tables);
+    }
+    if (tables.length) onTables?.(job, tables);
     return pdf;
   };
+}
+
+/** One warning per wide table of an article, saying what each PDF did with it. */
+function reportTables(ctx: OutputContext, article: Article, fits: { where: string; tables: TableFit[] }[]): void {
+  const count = Math.max(...fits.map((f) => f.tables.length));
+  for (let i = 0; i < count; i++) {
+    const done = fits.filter((f) => f.tables[i]).map((f) => ({ where: f.where, t: f.tables[i]! }));
+    const t = done[0]!.t;
+    const what = (x: TableFit) =>
+      [x.scale < 1 ? `set at ${Math.round(x.scale * 100)} %` : '', x.wrapped ? 'long words broken' : '', x.parts > 1 ? `split into ${x.parts} tables, each repeating the first column` : '']
+        .filter(Boolean)
+        .join(', ');
+    ctx.diagnostics.warn(
+      'pdf-wide-table',
+      `A table of ${t.columns} columns is wider than the page: ${done.map((d) => `${what(d.t)} in ${d.where}`).join('; ')}. Every cell is printed; fewer columns or a narrower table read better`,
+      { file: article.file, line: t.line },
+    );
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
-import { fontFaceCss, fontFaces } from '../../assets/fonts.ts';
+import { FALLBACK_FAMILIES, fontFaceCss, fontFaces, wholeFaces } from '../../assets/fonts.ts';
 import type { FontNames } from './ttf.ts';
 
 const require = createRequire(import.meta.url);
@@ -36,8 +36,16 @@ export function printFonts(urlPrefix: string): { css: string; files: Map<string,
     files.set(file, path.join(cjkDir, file));
     return `@font-face{font-family:"${PRINT_CJK_FAMILY}";font-style:normal;font-weight:${weight};font-display:block;src:url("${urlPrefix}${file}") format("woff2");}`;
   });
+  // Arabic and emoji, which the theme's fonts lack: whole fonts, loaded only by a page that uses them.
+  const fallbacks = wholeFaces()
+    .filter((f) => (FALLBACK_FAMILIES as readonly string[]).includes(f.family))
+    .map((f) => {
+      const name = path.basename(f.source);
+      files.set(name, f.source);
+      return `@font-face{font-family:"${f.family}";font-style:${f.style};font-weight:${f.weight};font-display:block;src:url("${urlPrefix}${name}") format("truetype");}`;
+    });
   // font-display: block rather than the site's swap: a print never shows a fallback.
-  const css = [...cjk, fontFaceCss(faces, urlPrefix).replace(/font-display:swap/g, 'font-display:block')].join('\n');
+  const css = [...cjk, fontFaceCss(faces, urlPrefix).replace(/font-display:swap/g, 'font-display:block'), ...fallbacks].join('\n');
   return { css, files };
 }
 

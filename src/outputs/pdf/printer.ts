@@ -21,7 +21,9 @@
  * browser takes more jobs. A browser that goes away takes its pages with it;
  * its jobs are tried again on the others.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Browser, HTTPRequest, Page } from 'puppeteer';
 
 export const PRINT_ORIGIN = 'https://print.anthology.invalid';
@@ -56,7 +58,39 @@ export interface PrintJob {
   outline: boolean;
   /** Names the job in errors. */
   label: string;
+  /** Make wide tables fit the text column (fit-tables.browser.js) before printing. */
+  fit?: FitOptions;
 }
+
+export interface FitOptions {
+  /** Width of the text column, in CSS pixels. */
+  width: number;
+  /** Caption of a table's later parts when its columns are split. */
+  continued: string;
+  /** The smallest font scale a table may be set at. */
+  minScale: number;
+}
+
+/** What was done to a table too wide for the page. */
+export interface TableFit {
+  /** Line of the table in the article, when known. */
+  line?: number;
+  columns: number;
+  /** Font scale it was set at (1: unchanged). */
+  scale: number;
+  /** Whether long words in its cells may break anywhere. */
+  wrapped: boolean;
+  /** How many tables its columns were split into (1: not split). */
+  parts: number;
+}
+
+export interface Printed {
+  pdf: Uint8Array;
+  tables: TableFit[];
+}
+
+/** The table fitting, as source text evaluated in the print page. */
+const FIT_SCRIPT = readFileSync(fileURLToPath(new URL('./fit-tables.browser.js', import.meta.url)), 'utf8').replace(/^\s*\/\/.*\n/gm, '').trim().replace(/;$/, '');
 
 /** A browser to print on, and how to open a page there (see shared-browser.ts). */
 export interface PrintHost {
@@ -180,6 +214,11 @@ export class Printer {
    * failure is final, and says so.
    */
   async print(job: PrintJob): Promise<Uint8Array> {
+    return (await this.printed(job)).pdf;
+  }
+
+  /** Prints a job; also says what was done to fit its wide tables. */
+  async printed(job: PrintJob): Promise<Printed> {
     let moved = 0;
     for (let attempt = 1; ; attempt++) {
       const tried: { host?: Host } = {};
@@ -200,7 +239,7 @@ export class Printer {
   }
 
   /** Prints one job on the next free page; `tried.host` tells where. */
-  private async printOnce(job: PrintJob, tried: { host?: Host }): Promise<Uint8Array> {
+  private async printOnce(job: PrintJob, tried: { host?: Host }): Promise<Printed> {
     this.options.signal?.throwIfAborted();
     const slot = await this.acquire();
     tried.host = slot.host;
@@ -228,7 +267,7 @@ export class Printer {
     for (const w of this.waiting.splice(0)) w.reject(this.options.signal?.reason ?? new Error('The printer was closed'));
   }
 
-  private async run(slot: Slot, job: PrintJob): Promise<Uint8Array> {
+  private async run(slot: Slot, job: PrintJob): Promise<Printed> {
     slot.job = job.label;
     const { page } = slot;
     await page.evaluate(
@@ -251,6 +290,7 @@ export class Printer {
       await new Promise((resolve) => setTimeout(resolve, Math.min(100, 5 + 5 * i)));
     }
     this.options.signal?.throwIfAborted();
+    const tables = job.fit ? await page.evaluate<[], () => TableFit[]>(`(${FIT_SCRIPT})(${JSON.stringify(job.fit)})`) : [];
     const pdf = await page.pdf({
       tagged: true,
       outline: job.outline,
@@ -262,7 +302,7 @@ export class Printer {
     await page.evaluate(() => {
       document.body.innerHTML = '';
     });
-    return pdf;
+    return { pdf, tables };
   }
 
   private async newSlot(host: Host): Promise<Slot> {

@@ -44,3 +44,9 @@ export function pageSize(setup: PageSetup): { width: string; height: string } {
 export function baseFontSize(setup: PageSetup): string {
   return toPoints(pageSize(setup).width) < 440 ? '10pt' : '11pt';
 }
+
+/** Width of the text column (page width less the inner and outer margins), in CSS pixels. */
+export function textWidth(setup: PageSetup): number {
+  const m = marginsInPoints(setup);
+  return ((toPoints(pageSize(setup).width) - m.inner - m.outer) * 96) / 72;
+}
