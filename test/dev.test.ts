@@ -230,7 +230,8 @@ describe.skipIf(!browserPath)('the dev server in a browser', () => {
     await edit('articles/binding.md', (t) => t.replace('Binding is patience.', 'Binding is mostly patience.'));
     await page.waitForFunction(() => document.body.innerText.includes('Binding is mostly patience.'), { timeout: 15_000 });
     expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBeUndefined();
-    // The badge links to the article's print preview.
+    // The badge links to the article's print preview (the deferred client adds it once the page is parsed).
+    await page.waitForSelector('anthology-dev');
     const href = await page.evaluate(() => document.querySelector('anthology-dev')!.shadowRoot!.querySelector('a.print')!.getAttribute('href'));
     expect(href).toBe('/__anthology/print/binding');
     await page.close();
