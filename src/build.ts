@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchRemoteImages } from './assets/remote.ts';
 import { Cache, hashOf, toolFingerprint } from './cache.ts';
-import { type BookConfig, loadConfig } from './config.ts';
+import { type BookConfig, defaultConfig, loadConfig } from './config.ts';
+import { type ConfigChoice, locateConfig } from './locate-config.ts';
 import type { EpubProfile } from './outputs/epub/profile.ts';
 import { readShards, type Shard, type ShardSource } from './shard.ts';
 import { loadBook } from './content/load.ts';
@@ -33,7 +34,11 @@ export interface BuildOptions {
   articles?: string;
   /** Output folder; default: the config's `output.dir`. */
   out?: string;
-  /** Book config file; default: `book.config.yaml` in `cwd`, if there is one. */
+  /**
+   * Book config file; default: the one that belongs to `articles` when that
+   * is given (see src/locate-config.ts), else `book.config.yaml` in `cwd`, if
+   * there is one.
+   */
   config?: string;
   /** Outputs to build; default: the config's `output.formats`. */
   formats?: readonly Format[];
@@ -87,6 +92,8 @@ export interface BuildResult {
   articles: { cached: number; processed: number };
   /** Set when nothing had changed since the last build into the same folder, which was left as it was. */
   upToDate?: boolean;
+  /** Which config file was used (none: every default), and why one present was not. */
+  config: ConfigChoice;
 }
 
 interface BuildRecord {
@@ -161,13 +168,14 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     }
   };
   const articleStats = { cached: 0, processed: 0 };
-  const fail = (book?: Book): BuildResult => ({ ok: false, diagnostics, files: [], timings, book, articles: articleStats });
+  const choice = locateConfig(cwd, options);
+  const fail = (book?: Book): BuildResult => ({ ok: false, diagnostics, files: [], timings, book, articles: articleStats, config: choice });
 
-  const { config: loaded, diagnostics: configProblems } = await loadConfig(cwd, options.config);
+  const { config: loaded, diagnostics: configProblems } = choice.file ? await loadConfig(cwd, choice.file) : { config: defaultConfig(cwd), diagnostics: [] };
   for (const d of configProblems) diagnostics.add(d);
   if (!loaded) return fail();
   const config: BookConfig = options.epubProfile ? { ...loaded, epub: { ...loaded.epub, profile: options.epubProfile } } : loaded;
-  const root = path.resolve(options.articles ? cwd : config.base, options.articles ?? config.articles);
+  const root = choice.articles ?? path.resolve(options.articles ? cwd : config.base, options.articles ?? config.articles);
   const shard = options.shard;
   const outDir = path.resolve(options.out ? cwd : config.base, options.out ?? (shard ? `${config.output.dir}-shard-${shard.k}-of-${shard.n}` : config.output.dir));
   // A shard prints PDFs and nothing else; the merge makes every output.
@@ -221,7 +229,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   const previous = await upToDate(cache, outDir, buildKey);
   if (previous) {
     progress.end('up to date', 'nothing changed since the last build');
-    return { ok: true, diagnostics, outDir, files: previous, timings, book, articles: articleStats, upToDate: true };
+    return { ok: true, diagnostics, outDir, files: previous, timings, book, articles: articleStats, upToDate: true, config: choice };
   }
 
   const staging = `${outDir}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -278,7 +286,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await search?.then((s) => s?.index.close(), () => undefined);
     await browser.close();
   }
-  return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book, articles: articleStats };
+  return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book, articles: articleStats, config: choice };
 }
 
 /** A LiquidJS error as a diagnostic at its template's line, or undefined for any other error. */

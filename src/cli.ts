@@ -27,7 +27,8 @@ printing; \`merge\` makes every output from all N shard folders, printing no art
 Options:
   --articles DIR      articles folder (default: the config's "articles", else ./articles)
   --out DIR           output folder (default: the config's "output.dir", else ./dist)
-  --config FILE       book config (default: ./book.config.yaml when present)
+  --config FILE       book config (default: book.config.yaml in the --articles folder or
+                      beside it; else ./book.config.yaml, if it is for the same articles)
   --format LIST       outputs to build, comma-separated: html,pdf,epub (default: all)
   --epub-profile P    standard (every EPUB 3 reading system, the default) or kindle
                       (for Send to Kindle and KDP); also \`epub.profile\` in the config
@@ -202,6 +203,7 @@ function summary(result: BuildResult, seconds: string, shard?: Shard): string {
   const n = result.book?.articles.length ?? 0;
   const what = shard ? `printed part ${shard.k}/${shard.n} of the ${n} articles` : `built ${n} articles`;
   const lines = [`anthology: ${what} into ${rel(out)} in ${seconds}s (${result.diagnostics.summary()})`];
+  lines.push(`  config    ${configLine(result)}`);
   if (html.length) lines.push(`  site      ${html.length} pages, ${formatBytes(sum(files.filter((f) => !/\.(pdf|epub)$/.test(f.path))))} with assets`);
   if (pdfs.length) lines.push(`  pdf/      ${pdfs.length} article PDFs, ${sum(pdfs, 'pages')} pages, ${formatBytes(sum(pdfs))}`);
   for (const f of top) lines.push(`  ${f.path.padEnd(9)} ${f.pages ? `${f.pages} pages, ` : ''}${formatBytes(f.bytes)}`);
@@ -214,6 +216,15 @@ function summary(result: BuildResult, seconds: string, shard?: Shard): string {
   }
   lines.push('  time      ' + result.timings.map((t) => `${t.stage} ${(t.ms / 1000).toFixed(1)}s`).join(', '));
   return lines.join('\n') + '\n';
+}
+
+/** Which book config the build used, and why not the one that is there when it did not. */
+function configLine(result: BuildResult): string {
+  const { file, articles, skipped } = result.config;
+  if (file) return `${rel(file)}${articles ? `, articles in ${rel(articles)}` : ''}`;
+  if (!skipped) return 'none, every default';
+  const mine = result.book ? ` and not to ${rel(result.book.root)}` : '';
+  return `none, every default (${rel(skipped.file)} belongs to ${rel(skipped.articles)}${mine}; --config ${rel(skipped.file)} uses it anyway)`;
 }
 
 function sum(files: { bytes: number; pages?: number }[], key: 'bytes' | 'pages' = 'bytes'): number {

@@ -3,12 +3,15 @@
  * positioned errors. Everything has a default, so no config at all is fine.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { MEDIA_TYPES } from './assets/files.ts';
+import { inspectImage } from './assets/inspect.ts';
 import type { Diagnostic } from './diagnostics.ts';
+import { checkLangTag } from './lang-tag.ts';
 import { EPUB_PROFILES } from './outputs/epub/profile.ts';
-import { parseYaml } from './yaml.ts';
+import { parseYaml, type YamlResult } from './yaml.ts';
 
 export const CONFIG_NAMES = ['book.config.yaml', 'book.config.yml'];
 
@@ -52,8 +55,8 @@ export const bookConfigSchema = z.object({
   editor: people.optional(),
   author: people.optional(),
   publisher: z.string().optional(),
-  /** BCP 47; when absent, guessed from the articles' text. */
-  lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as "zh-CN" or "en"').optional(),
+  /** BCP 47; when absent (or not a registered tag: a warning), guessed from the articles' text. */
+  lang: z.string({ error: 'expected a BCP 47 language tag such as "zh-CN" or "en"' }).optional(),
   description: z.string().optional(),
   rights: z.string().optional(),
   /** A stable identifier (URN, ISBN, URL); derived from the title when absent. */
@@ -135,9 +138,14 @@ export function findConfig(cwd: string, explicit?: string): string | undefined {
   return undefined;
 }
 
+/** The config of a book without a config file: every default, paths relative to `base`. */
+export function defaultConfig(base: string): BookConfig {
+  return { ...bookConfigSchema.parse({}), base };
+}
+
 export async function loadConfig(cwd: string, explicit?: string): Promise<LoadConfigResult> {
   const file = findConfig(cwd, explicit);
-  if (!file) return { config: { ...bookConfigSchema.parse({}), base: cwd }, diagnostics: [] };
+  if (!file) return { config: defaultConfig(cwd), diagnostics: [] };
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -146,16 +154,54 @@ export async function loadConfig(cwd: string, explicit?: string): Promise<LoadCo
       diagnostics: [{ severity: 'error', rule: 'config-unreadable', file, message: `Cannot read the book config: ${(error as Error).message}` }],
     };
   }
-  return parseConfig(text.replace(/^\uFEFF/, ''), file);
+  const parsed = parseConfig(text.replace(/^\uFEFF/, ''), file);
+  // A cover that cannot be used is known now, before any article is read or page printed.
+  if (parsed.config?.cover) {
+    const problem = await coverProblem(path.resolve(parsed.config.base, parsed.config.cover));
+    if (problem) {
+      const where = parsed.valueAt?.(['cover']);
+      parsed.diagnostics.push({ severity: 'error', rule: 'config-cover', file, ...where, message: `${problem}; fix \`cover\` (relative to the book config), or remove it to get a generated cover` });
+      return { diagnostics: parsed.diagnostics };
+    }
+  }
+  return parsed;
 }
 
-export function parseConfig(text: string, file: string): LoadConfigResult {
-  const { data, diagnostics } = parseYaml(text, bookConfigSchema, {
+export function parseConfig(text: string, file: string): LoadConfigResult & { valueAt?: YamlResult<unknown>['valueAt'] } {
+  const { data, diagnostics, valueAt } = parseYaml(text, bookConfigSchema, {
     file,
     what: 'book config',
     rules: { syntax: 'config-yaml', invalid: 'config-invalid', unknown: 'config-unknown-key' },
   });
-  return { config: data && { ...data, file, base: path.dirname(file) }, diagnostics };
+  if (!data) return { diagnostics };
+  const config: BookConfig = { ...data, file, base: path.dirname(file) };
+  if (config.lang !== undefined) {
+    const checked = checkLangTag(config.lang);
+    if (!checked.ok || checked.note) {
+      const message = checked.ok
+        ? `Unexpected \`lang\` in the book config: ${checked.note}`
+        : `Invalid \`lang\` in the book config: ${checked.problem}; using the most common language of the articles. Write a tag such as "zh-CN", "zh-TW", "en" or "ja"`;
+      diagnostics.push({ severity: 'warning', rule: 'config-lang', file, ...valueAt?.(['lang']), message });
+    }
+    config.lang = checked.ok ? checked.tag : undefined;
+  }
+  return { config, diagnostics, valueAt };
+}
+
+/** Why the configured cover cannot be used, or undefined when it can. */
+async function coverProblem(file: string): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    if (!(await stat(file)).isFile()) return `The cover image ${file} is not a file`;
+    bytes = await readFile(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? `Missing cover image: no file at ${file}` : `Cannot read the cover image ${file}: ${(error as Error).message}`;
+  }
+  const mediaType = MEDIA_TYPES[path.extname(file).toLowerCase()];
+  if (!mediaType) return `Unexpected cover image type \`${path.extname(file) || path.basename(file)}\`: expected one of ${Object.keys(MEDIA_TYPES).join(', ')}`;
+  const inspection = await inspectImage(bytes, mediaType);
+  return inspection.ok ? undefined : `Cannot use the cover image ${file}: ${inspection.problem}`;
 }
 
 /** The people credited for the book as a whole. */

@@ -98,6 +98,17 @@ export function articleView(book: Book, article: Article, index: number): Articl
   };
 }
 
+/** An article's opener image as a template shows it: where this output has it, described by the article's title. */
+export interface CoverView {
+  src: string;
+  alt: string;
+}
+
+export function coverView(article: Article, href: (assetName: string) => string | undefined): CoverView | undefined {
+  const src = article.cover && href(article.cover);
+  return src ? { src, alt: article.title } : undefined;
+}
+
 export interface BookView {
   title: string;
   subtitle?: string;

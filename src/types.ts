@@ -26,6 +26,9 @@ export interface Asset {
    * of scripts and outside references). Read assets with `assetBytes()`.
    */
   content?: Buffer;
+  /** Pixel size of a raster image, as its file says (none for SVG). */
+  width?: number;
+  height?: number;
 }
 
 export interface Article {
@@ -48,6 +51,7 @@ export interface Article {
   summary?: string;
   /** The summary, else the start of the first paragraph. */
   excerpt: string;
+  /** The opener image (`cover:` in the front matter): the output name of one of `assets`. */
   cover?: string;
   draft: boolean;
   order?: number;

@@ -2,14 +2,23 @@
  * YAML documents validated by a zod schema, with every problem placed at the
  * line and column where it is (shared by the book config and front matter).
  */
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { type Alias, isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic, Severity } from './diagnostics.ts';
 
 export interface YamlResult<T> {
   data?: T;
   diagnostics: Diagnostic[];
+  /** Where the value at a path of keys is written, for checks made after parsing. */
+  valueAt?: (path: readonly PropertyKey[]) => { line: number; column: number } | undefined;
 }
+
+/**
+ * How many values the aliases of a document may stand for in all. Front
+ * matter and a book config are written by hand: a few hundred bytes that
+ * expand to more than this are an alias bomb ("billion laughs").
+ */
+export const MAX_ALIAS_COUNT = 1000;
 
 interface Options {
   file: string;
@@ -41,7 +50,18 @@ export function parseYaml<S extends z.ZodType>(text: string, schema: S, options:
   }
   if (doc.errors.length) return { diagnostics };
 
-  const value: unknown = doc.toJS() ?? {};
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // The yaml package refuses aliases that expand too far, and aliases to nothing.
+    const bomb = aliasBomb(doc);
+    const message = bomb
+      ? `Invalid YAML in ${options.what}: its aliases expand to ${bomb.total >= 1e6 ? `about ${formatCount(bomb.total)}` : formatCount(bomb.total)} values (\`*${bomb.alias.source}\` here alone stands for ${formatCount(bomb.size)}), which looks like an alias bomb; write the values out, or use fewer aliases`
+      : `Invalid YAML in ${options.what}: ${firstSentence((error as Error).message)}`;
+    push('error', options.rules.syntax, message, bomb?.alias.range?.[0] ?? firstAlias(doc)?.range?.[0]);
+    return { diagnostics };
+  }
   if (typeof value !== 'object' || Array.isArray(value)) {
     push('error', options.rules.invalid, `Expected ${options.what} to be a mapping of keys to values, found ${describe(value)}`, doc.contents?.range?.[0]);
     return { diagnostics };
@@ -55,7 +75,13 @@ export function parseYaml<S extends z.ZodType>(text: string, schema: S, options:
     push('warning', options.rules.unknown, `Unknown key \`${keyPath.join('.')}\` in ${options.what}, ignored${hint}`, keyOffset(doc, keyPath));
   }
   const result = schema.safeParse(value);
-  if (result.success) return { data: result.data, diagnostics };
+  if (result.success) {
+    const valueAt = (path: readonly PropertyKey[]) => {
+      const node = nodeAt(doc, path) as { range?: [number, number, number] } | undefined;
+      return node && typeof node === 'object' && node.range ? at(node.range[0]) : undefined;
+    };
+    return { data: result.data, diagnostics, valueAt };
+  }
   for (const issue of result.error.issues) {
     const where = issue.path.length ? `\`${issue.path.join('.')}\`` : options.what;
     push('error', options.rules.invalid, `Invalid ${where}: ${issue.message}`, valueOffset(doc, issue.path as PropertyKey[]));
@@ -120,6 +146,57 @@ function keyOffset(doc: Document, path: readonly PropertyKey[]): number | undefi
     }
   }
   return valueOffset(doc, path);
+}
+
+/** How many values each node stands for once its aliases are expanded (memoized: a bomb is counted, not expanded). */
+function expandedSize(doc: Document, node: unknown, memo: Map<unknown, number>): number {
+  if (!node || typeof node !== 'object') return 1;
+  const known = memo.get(node);
+  if (known !== undefined) return known;
+  // An alias inside its own anchor (a cycle) counts once.
+  memo.set(node, 1);
+  let size = 1;
+  if (isAlias(node)) size = expandedSize(doc, node.resolve(doc), memo);
+  else if (isPair(node)) size = expandedSize(doc, node.key, memo) + expandedSize(doc, node.value, memo);
+  else if (isCollection(node)) for (const item of node.items) size += expandedSize(doc, item, memo);
+  memo.set(node, size);
+  return size;
+}
+
+/** The document's expanded size and the first alias that stands for too much, when its aliases expand too far. */
+function aliasBomb(doc: Document): { total: number; alias: Alias; size: number } | undefined {
+  const memo = new Map<unknown, number>();
+  const total = expandedSize(doc, doc.contents, memo);
+  if (total <= MAX_ALIAS_COUNT) return undefined;
+  let found: { alias: Alias; size: number } | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const size = expandedSize(doc, node, memo);
+      if (size > 100) {
+        found = { alias: node, size };
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  const first = firstAlias(doc);
+  found ??= first && { alias: first, size: expandedSize(doc, first, memo) };
+  return found && { total, ...found };
+}
+
+function firstAlias(doc: Document): Alias | undefined {
+  let found: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
+}
+
+function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en');
 }
 
 function firstSentence(message: string): string {

@@ -85,9 +85,12 @@ describe('loading articles', () => {
     expect(body.split('\n')[3]).toBe('# H');
   });
 
-  it('uses the file name as title, with a warning, when there is none; same titles get distinct slugs', async () => {
+  it('uses the file name as title, with a warning, when there is none; same file names get distinct slugs, with a warning', async () => {
     const { book, lines } = await load('untitled');
-    expect(lines).toEqual(['articles/notes.md:1:1: warning The article has no title: add `title:` to its front matter or start it with a `# Title` line; using the file name "notes" [title-missing]']);
+    expect(lines).toEqual([
+      'articles/b/same.md:1:1: warning Duplicate slug `same`: a/same.md is named `same` after its file, and this article (b/same.md) is named after its file too; this article is published as `same-2` instead (articles/same-2.html, pdf/same-2.pdf). Give one of them another `slug:` in its front matter [slug-duplicate]',
+      'articles/notes.md:1:1: warning The article has no title: add `title:` to its front matter or start it with a `# Title` line; using the file name "notes" [title-missing]',
+    ]);
     expect(book!.articles.map((a) => [a.title, a.slug])).toEqual([
       ['Same', 'same'],
       ['Same', 'same-2'],

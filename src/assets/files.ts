@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Asset } from '../types.ts';
+import { type Inspection, inspectImage } from './inspect.ts';
 import { cleanSvg } from './svg.ts';
 
 export const MEDIA_TYPES: Readonly<Record<string, string>> = {
@@ -50,14 +51,24 @@ export async function resolveLocal(root: string, fromFile: string, ref: string):
 /**
  * Reads, checks and hashes an asset. SVG images are cleaned here, once, so
  * no output can carry a script or an outside reference (see svg.ts); what
- * was removed comes back for a warning. Malformed SVG throws.
+ * was removed comes back for a warning. Malformed SVG throws. Every image
+ * is inspected (inspect.ts): an empty or undecodable file, or a
+ * decompression bomb, comes back in `inspection`.
  */
-export async function hashAsset(file: string): Promise<{ asset: Asset; removed: string[] }> {
+export interface HashedAsset {
+  asset: Asset;
+  /** What was removed from an SVG image. */
+  removed: string[];
+  inspection: Inspection;
+}
+
+export async function hashAsset(file: string): Promise<HashedAsset> {
   let bytes: Buffer = await readFile(file);
   const ext = path.extname(file).toLowerCase();
   let removed: string[] = [];
   let content: Buffer | undefined;
-  if (ext === '.svg') {
+  const inspection = await inspectImage(bytes, MEDIA_TYPES[ext] ?? 'application/octet-stream');
+  if (ext === '.svg' && inspection.ok) {
     const cleaned = cleanSvg(bytes.toString('utf8'));
     removed = cleaned.removed;
     content = Buffer.from(cleaned.svg);
@@ -70,8 +81,9 @@ export async function hashAsset(file: string): Promise<{ asset: Asset; removed: 
     mediaType: MEDIA_TYPES[ext] ?? 'application/octet-stream',
     hash,
     ...(content ? { content } : {}),
+    ...(inspection.ok && inspection.facts ? { width: inspection.facts.width, height: inspection.facts.height } : {}),
   };
-  return { asset, removed };
+  return { asset, removed, inspection };
 }
 
 /** `images/<stem>-<hash>.<ext>`: readable, content-hashed, safe in every output's file names. */

@@ -1,7 +1,7 @@
 /** Splits YAML front matter from an article and validates it with its schema. */
 import { z } from 'zod';
 import type { Diagnostic } from '../diagnostics.ts';
-import { parseYaml } from '../yaml.ts';
+import { parseYaml, type YamlResult } from '../yaml.ts';
 
 const list = z
   .union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))])
@@ -37,7 +37,8 @@ export const frontMatterSchema = z.object({
   updated: date.optional(),
   source: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
   tags: list.optional(),
-  lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a BCP 47 language tag such as "zh-CN" or "en"').optional(),
+  /** BCP 47; checked against the registry after parsing (src/lang-tag.ts), with a warning and a fallback. */
+  lang: z.string({ error: 'expected a BCP 47 language tag such as "zh-CN" or "en"' }).optional(),
   summary: z.string().optional(),
   cover: z.string().optional(),
   draft: z.boolean().default(false),
@@ -65,7 +66,7 @@ export function splitFrontMatter(text: string): SplitResult {
   return { yaml: m[1] ?? '', body: '\n'.repeat(lines) + text.slice(m[0].length) };
 }
 
-export function parseFrontMatter(yaml: string, file: string): { data?: FrontMatter; diagnostics: Diagnostic[] } {
+export function parseFrontMatter(yaml: string, file: string): YamlResult<FrontMatter> {
   return parseYaml(yaml, frontMatterSchema, {
     file,
     firstLine: 2,

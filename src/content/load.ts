@@ -16,6 +16,7 @@ import type { Diagnostics } from '../diagnostics.ts';
 import type { BookContext } from '../markdown/data.ts';
 import { createProcessor } from '../markdown/processor.ts';
 import type { Article, Asset, Book } from '../types.ts';
+import { checkLangTag } from '../lang-tag.ts';
 import { decode } from './decode.ts';
 import { compareNatural, findArticles } from './find.ts';
 import { type FrontMatter, parseFrontMatter, splitFrontMatter } from './frontmatter.ts';
@@ -186,11 +187,25 @@ export async function loadBook(options: LoadOptions): Promise<Book | undefined> 
   // 1. Read every file and its front matter, so links can be resolved next.
   const sources: Source[] = [];
   const slugs = new Set<string>();
+  const slugOwners = new Map<string, Source>();
   for (const file of files) {
     const source = await readSource(file, root, diagnostics);
     if (!source) continue;
     if (source.meta.draft && !options.drafts) continue;
-    source.slug = uniqueSlug(source.slug, slugs);
+    if (isEmpty(source)) {
+      diagnostics.warn('article-empty', 'The article is empty (no text and no title): it is left out of the book. Write it, or start its file name with "_" to keep it in the folder unpublished', {
+        file,
+        line: 1,
+        column: 1,
+      });
+      continue;
+    }
+    const wanted = source.slug;
+    source.slug = uniqueSlug(wanted, slugs);
+    const owner = slugOwners.get(wanted);
+    if (owner) reportDuplicateSlug(source, owner, wanted, diagnostics);
+    else slugOwners.set(wanted, source);
+    slugOwners.set(source.slug, source);
     sources.push(source);
   }
 
@@ -244,11 +259,22 @@ async function readSource(file: string, root: string, diagnostics: Diagnostics):
   }
   const { yaml, body } = splitFrontMatter(decoded.text);
   let meta: FrontMatter = { draft: false };
+  let places: Source['places'] = {};
   if (yaml !== undefined) {
     const parsed = parseFrontMatter(yaml, file);
     for (const d of parsed.diagnostics) diagnostics.add(d);
     if (!parsed.data) return undefined;
     meta = parsed.data;
+    places = { slug: parsed.valueAt?.(['slug']), cover: parsed.valueAt?.(['cover']), lang: parsed.valueAt?.(['lang']) };
+  }
+  if (meta.lang !== undefined) {
+    const checked = checkLangTag(meta.lang);
+    if (!checked.ok || checked.note) {
+      const fallback = 'the language guessed from its text, else the book\'s';
+      const message = checked.ok ? `Unexpected \`lang\` in front matter: ${checked.note}` : `Invalid \`lang\` in front matter: ${checked.problem}; using ${fallback}. Write a tag such as "zh-CN", "zh-TW", "en" or "ja"`;
+      diagnostics.warn('front-matter-lang', message, { file, ...places.lang });
+    }
+    meta = { ...meta, lang: checked.ok ? checked.tag : undefined };
   }
   const rel = path.relative(root, file).split(path.sep).join('/');
   const stem = path.basename(file).replace(/\.(md|markdown)$/i, '');
@@ -259,7 +285,25 @@ async function readSource(file: string, root: string, diagnostics: Diagnostics):
     meta,
     slug: meta.slug ?? (slugify(stem) || 'article'),
     hash: createHash('sha256').update(bytes).digest('hex'),
+    places,
   };
+}
+
+/** No text and no title: nothing a reader could be shown but a blank chapter. */
+function isEmpty(source: Source): boolean {
+  return source.meta.title === undefined && source.body.trim() === '';
+}
+
+/** A second article wants a slug that another has: it gets `slug-2`, and both are named. */
+function reportDuplicateSlug(source: Source, owner: Source, wanted: string, diagnostics: Diagnostics): void {
+  const ownerLine = owner.places?.slug ? ` (line ${owner.places.slug.line})` : '';
+  const theirs = owner.meta.slug !== undefined ? `${owner.path} has \`slug: ${wanted}\`${ownerLine}` : `${owner.path} is named \`${wanted}\` after its file`;
+  const mine = source.meta.slug !== undefined ? 'this article asks for it too' : `this article (${source.path}) is named after its file too`;
+  diagnostics.warn(
+    'slug-duplicate',
+    `Duplicate slug \`${wanted}\`: ${theirs}, and ${mine}; this article is published as \`${source.slug}\` instead (articles/${source.slug}.html, pdf/${source.slug}.pdf). Give one of them another \`slug:\` in its front matter`,
+    { file: source.file, ...(source.places?.slug ?? { line: 1, column: 1 }) },
+  );
 }
 
 /** Book order: the config's explicit list first, then its `sort`. */

@@ -11,6 +11,7 @@ import { type Diagnostic, fromVFileMessages } from '../diagnostics.ts';
 import type { BookContext } from '../markdown/data.ts';
 import { processMarkdown, type Processor } from '../markdown/processor.ts';
 import type { Article } from '../types.ts';
+import { articleCover } from './cover.ts';
 import type { FrontMatter } from './frontmatter.ts';
 import { guessLang } from './lang.ts';
 
@@ -22,6 +23,13 @@ export interface Source {
   meta: FrontMatter;
   slug: string;
   hash: string;
+  /** Where some front matter values are written, for warnings found after parsing. */
+  places?: { slug?: Place; cover?: Place; lang?: Place };
+}
+
+export interface Place {
+  line: number;
+  column: number;
 }
 
 export interface Processed {
@@ -48,6 +56,10 @@ export async function processSource(processor: Processor, source: Source, book: 
     return { diagnostics };
   }
   collect();
+  const cover = meta.cover === undefined ? undefined : await articleCover(meta.cover, source.file, book, source.places?.cover);
+  if (cover) diagnostics.push(...cover.diagnostics);
+  const assets = file.data.assets ?? [];
+  if (cover?.asset && !assets.some((a) => a.name === cover.asset!.name)) assets.push(cover.asset);
 
   let title = meta.title ?? file.data.headingTitle;
   if (!title) {
@@ -78,12 +90,12 @@ export async function processSource(processor: Processor, source: Source, book: 
       lang,
       summary: meta.summary,
       excerpt: meta.summary ?? excerpt(tree),
-      cover: meta.cover,
+      cover: cover?.asset?.name,
       draft: meta.draft,
       order: meta.order,
       tree,
       headings: file.data.headings ?? [],
-      assets: file.data.assets ?? [],
+      assets,
       remoteImages: file.data.remoteImages ?? 0,
       characters: toString(tree).length,
       hash: source.hash,

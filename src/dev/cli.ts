@@ -16,7 +16,8 @@ book) shows the pages as the PDF lays them out.
 
 Options:
   --articles DIR      articles folder (default: the config's "articles", else ./articles)
-  --config FILE       book config (default: ./book.config.yaml when present)
+  --config FILE       book config (default: book.config.yaml in the --articles folder or
+                      beside it; else ./book.config.yaml, if it is for the same articles)
   --port N            port to listen on (default: ${DEFAULT_PORT}, or the next free one)
   --host ADDR         address to listen on (default: ${DEFAULT_HOST}, this machine only)
   --open              open the site in the default browser

@@ -25,6 +25,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { build, type BuildResult, TOOL_ROOT } from '../build.ts';
 import { loadConfig } from '../config.ts';
+import { locateConfig } from '../locate-config.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import { loadTemplates } from '../templates.ts';
 import type { Book } from '../types.ts';
@@ -239,9 +240,12 @@ export async function startDevServer(options: DevOptions = {}): Promise<DevServe
   /** What is watched, for people: the config, the articles folder, the templates. */
   let shown: string[] = [];
   const targets = async (): Promise<WatchTarget[]> => {
-    const { config } = await loadConfig(cwd, options.config).catch(() => ({ config: undefined }));
-    const configFile = options.config ? path.resolve(cwd, options.config) : (config?.file ?? path.join(cwd, 'book.config.yaml'));
-    const root = good?.book.root ?? (options.articles ? path.resolve(cwd, options.articles) : config ? path.resolve(config.base, config.articles) : path.join(cwd, 'articles'));
+    // The config the build uses (src/locate-config.ts): the --articles folder's own, if it has one.
+    const choice = locateConfig(cwd, options);
+    const { config } = choice.file ? await loadConfig(cwd, choice.file).catch(() => ({ config: undefined })) : { config: undefined };
+    const configFile = choice.file ?? path.join(cwd, 'book.config.yaml');
+    const root =
+      good?.book.root ?? choice.articles ?? (options.articles ? path.resolve(cwd, options.articles) : config ? path.resolve(config.base, config.articles) : path.join(cwd, 'articles'));
     const templates = templatesDir();
     const own = templates === path.join(TOOL_ROOT, 'templates') && !isInsideDir(TOOL_ROOT, cwd);
     shown = [

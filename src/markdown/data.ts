@@ -1,4 +1,5 @@
 /** What our plugins read from and leave on `vfile.data` for each article. */
+import type { HashedAsset } from '../assets/files.ts';
 import type { Asset, Heading } from '../types.ts';
 
 export interface ArticleLinkTarget {
@@ -12,7 +13,7 @@ export interface BookContext {
   /** Articles by path relative to `root` (with `/`), for links between them. */
   articles: ReadonlyMap<string, ArticleLinkTarget>;
   /** Shared cache of hashed assets by absolute path, so each file is read once. */
-  assets: Map<string, Promise<{ asset: Asset; removed: string[] } | Error>>;
+  assets: Map<string, Promise<HashedAsset | Error>>;
 }
 
 declare module 'vfile' {

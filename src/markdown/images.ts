@@ -10,6 +10,7 @@ import { h } from 'hastscript';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { hashAsset, MEDIA_TYPES, resolveLocal } from '../assets/files.ts';
+import { bombMessage, unusableImageMessage } from '../assets/inspect.ts';
 import type { Asset } from '../types.ts';
 
 export default function rehypeImages() {
@@ -78,7 +79,12 @@ export default function rehypeImages() {
         drop('image-unreadable', `Cannot use image \`${src}\`: ${loaded.message}`);
         continue;
       }
-      const { asset, removed } = loaded;
+      const { asset, removed, inspection } = loaded;
+      if (!inspection.ok) {
+        drop(inspection.rule, unusableImageMessage(src, alt, inspection));
+        continue;
+      }
+      if (inspection.bomb) file.message(bombMessage(src, inspection.bomb), { place: node.position, ruleId: 'image-bomb', source: 'images' });
       if (removed.length) {
         file.message(`Unexpected active content in the SVG image \`${src}\` (${removed.join(', ')}): removed from every output`, {
           place: node.position,

@@ -10,10 +10,12 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { epubBox, fitImage } from '../assets/downscale.ts';
+import { assetBytes } from '../assets/files.ts';
 import { bookEditors, type BookConfig } from '../config.ts';
 import { formatBytes, sourceDateEpoch } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
-import { articleView, bookView, type Labels, type Templates } from '../templates.ts';
+import { articleView, bookView, coverView, type Labels, type Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
 import { EpubBrowser } from './epub/browser.ts';
 import { idMapFor, mapFragment, MISSING_IMAGE, prepareChapter, strictUri } from './epub/chapter.ts';
@@ -46,7 +48,9 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
 
   try {
     // Images, then the cover, which renders in Chromium while the chapters are made.
-    const images = await prepareImages(book.assets.values(), { diagnostics, browser });
+    // No larger than the pages show at 300 dpi, nor than e-readers handle (src/assets/downscale.ts).
+    const box = epubBox(config);
+    const images = await prepareImages(book.assets.values(), { diagnostics, browser }, async (asset) => (await fitImage(asset, box, ctx.cache))?.bytes ?? assetBytes(asset));
     ctx.signal?.throwIfAborted();
     coverTask = makeCover({ book, view, labels, templates, diagnostics, browser, editorLine, format: rules.coverFormat });
     coverTask.catch(() => {});
@@ -83,11 +87,18 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
       imageCount += prepared.images;
       imagesWithoutAlt += prepared.imagesWithoutAlt;
       const av = articleView(book, article, i);
+      const cover = coverView(article, (name) => {
+        const image = images.get(name);
+        if (image) usedImages.add(image);
+        return image?.href;
+      });
+      if (cover) imageCount++;
       const xhtml = await templates.render('epub/chapter', {
         book: view,
         article: { ...av, sourceHref: httpUrl(article.source) },
         labels: articleLabels,
         stylesheet: CSS_FILE,
+        cover,
         content: toXml(prepared.tree),
       });
       documents.push({ filename: file, title: article.title, xhtml: xmlChars(xhtml) });

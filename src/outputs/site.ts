@@ -11,7 +11,7 @@ import { assetBytes } from '../assets/files.ts';
 import { fontFaceCss, fontFaces } from '../assets/fonts.ts';
 import { formatBytes } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
-import { articleView, bookView, type Labels } from '../templates.ts';
+import { articleView, bookView, coverView, type Labels } from '../templates.ts';
 import type { Article, Book } from '../types.ts';
 import { fragmentFor } from '../urls.ts';
 import { needsSegmentation, openSearchIndex, SEARCH_DIR, SEARCH_PAGE, type SearchIndex } from './search.ts';
@@ -113,6 +113,7 @@ async function renderSite(ctx: OutputContext, started: StartedSearch | undefined
       root: '../',
       article: views[i],
       articleLabels,
+      cover: coverView(article, (name) => `../${name}`),
       content: toHtml(tree),
       previous: views[i - 1],
       next: views[i + 1],

@@ -141,12 +141,12 @@ export async function prepareImage(
   return { href: epubName(stem, hash, CORE[type]!), mediaType: type, bytes, ...imageSize(bytes, type) };
 }
 
-/** Every asset of the book, by its output name. */
-export async function prepareImages(assets: Iterable<Asset>, ctx: ImageContext): Promise<Map<string, EpubImage | undefined>> {
+/** Every asset of the book, by its output name; `read` gives an asset's bytes (default: as the articles folder has them). */
+export async function prepareImages(assets: Iterable<Asset>, ctx: ImageContext, read: (asset: Asset) => Promise<Buffer> = assetBytes): Promise<Map<string, EpubImage | undefined>> {
   const out = new Map<string, EpubImage | undefined>();
   for (const asset of assets) {
     const stem = path.basename(asset.name, path.extname(asset.name)).replace(/-[0-9a-f]{10}$/, '');
-    out.set(asset.name, await prepareImage(asset.source, stem, ctx, { read: () => assetBytes(asset) }));
+    out.set(asset.name, await prepareImage(asset.source, stem, ctx, { read: () => read(asset) }));
   }
   return out;
 }

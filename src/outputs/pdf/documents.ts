@@ -10,8 +10,8 @@ import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { MEDIA_TYPES } from '../../assets/files.ts';
 import { resolveTree } from '../../markdown/resolve.ts';
-import { articleView, bookView, formatNames, type Labels, type Templates } from '../../templates.ts';
-import type { Article, Book } from '../../types.ts';
+import { articleView, bookView, coverView, formatNames, type Labels, type Templates } from '../../templates.ts';
+import type { Article, Asset, Book } from '../../types.ts';
 import { idPrefix, refUrl } from './links.ts';
 import { printFonts, svgWithFonts } from './print-fonts.ts';
 import { PRINT_ORIGIN, type ServedFile } from './printer.ts';
@@ -20,15 +20,25 @@ import { baseFontSize, type PageSetup, pageSize } from './setup.ts';
 /** Stylesheets of the templates folder, in cascade order, for every print document. */
 export const PRINT_CSS = ['css/content.css', 'css/highlight.css', 'css/print.css'];
 
-/** The stylesheet of the print documents and every file it and the articles may load. */
-export async function printResources(book: Book, templates: Templates, coverFile: string | undefined): Promise<{ css: string; files: Map<string, ServedFile> }> {
+/**
+ * The stylesheet of the print documents and every file it and the articles
+ * may load; `fit` gives an image no larger than the pages show (see
+ * src/assets/downscale.ts), or undefined to serve the file as it is.
+ */
+export async function printResources(
+  book: Book,
+  templates: Templates,
+  coverFile: string | undefined,
+  fit?: (asset: Asset) => Promise<{ bytes: Buffer; mediaType: string } | undefined>,
+): Promise<{ css: string; files: Map<string, ServedFile> }> {
   const fonts = printFonts(`${PRINT_ORIGIN}/fonts/`);
   const files = new Map<string, ServedFile>();
   for (const [name, file] of fonts.files) files.set(`/fonts/${name}`, { file, type: 'font/woff2' });
   for (const asset of book.assets.values()) {
     // An SVG as the build cleaned it, with the book's fonts for its text.
     const svg = asset.content && asset.mediaType === 'image/svg+xml' ? svgWithFonts(asset.content.toString('utf8')) : asset.content;
-    files.set(`/${asset.name}`, svg !== undefined ? { body: svg, type: asset.mediaType } : { file: asset.source, type: asset.mediaType });
+    const fitted = await fit?.(asset);
+    files.set(`/${asset.name}`, fitted ? { body: fitted.bytes, type: fitted.mediaType } : svg !== undefined ? { body: svg, type: asset.mediaType } : { file: asset.source, type: asset.mediaType });
   }
   if (coverFile) files.set(`/cover/${path.basename(coverFile)}`, { file: coverFile, type: mediaType(coverFile) });
   const sheets = await Promise.all(PRINT_CSS.map((name) => templates.read(name)));
@@ -67,6 +77,7 @@ export async function articleBody(templates: Templates, book: Book, article: Art
     article: articleView(book, article, index),
     labels,
     number: String(index + 1).padStart(2, '0'),
+    cover: coverView(article, (name) => `${PRINT_ORIGIN}/${name}`),
     content: toHtml(tree),
     anchors,
   });

@@ -22,6 +22,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { fitImage, printBox } from '../../assets/downscale.ts';
 import { hashOf, toolFingerprint } from '../../cache.ts';
 import { bookEditors } from '../../config.ts';
 import { sourceDateEpoch } from '../../format.ts';
@@ -60,7 +61,9 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
     diagnostics.warn('pdf-cover', `The cover image ${cover} (\`cover\` in the book config) does not exist; the cover is printed without it`, { file: config.file });
     cover = undefined;
   }
-  const resources = await printResources(book, ctx.templates, cover);
+  // Images no larger than the pages show at 300 dpi (src/assets/downscale.ts).
+  const box = printBox(config);
+  const resources = await printResources(book, ctx.templates, cover, (asset) => fitImage(asset, box, ctx.cache));
 
   // The build's shared browser; called on its own (tests), this output owns one.
   const owner = ctx.browser ?? new SharedBrowser(config, signal);
