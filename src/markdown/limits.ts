@@ -1,13 +1,18 @@
 /**
- * remark plugin: keeps hostile structure from exhausting the stack. Markdown
- * nested deeper than `MAX_DEPTH` (block quotes in block quotes, lists in
- * lists) is flattened to its text, and raw HTML that opens more than
- * `MAX_HTML_DEPTH` elements without closing them is kept as text. Both are
- * reported; no real article comes near these limits.
+ * remark plugin: keeps nesting within what a page can show and the stack can
+ * hold. Block quotes and lists nested more than `MAX_INDENT` levels deep are
+ * set at that level (a deeper quote's content joins its parent quote, a
+ * deeper list's items follow their parent item), so that their text keeps a
+ * readable width; anything else nested deeper than `MAX_DEPTH` is flattened
+ * to its text; raw HTML that opens more than `MAX_HTML_DEPTH` elements
+ * without closing them is kept as text. Each deep structure is reported
+ * once, at the line where it is cut.
  */
-import type { Nodes, Parents, Root } from 'mdast';
+import type { ListItem, Nodes, Paragraph, Parents, Root, RootContent, Text } from 'mdast';
 import type { VFile } from 'vfile';
 
+/** Levels of block quotes and lists (counted together: each indents the text) shown as such. */
+export const MAX_INDENT = 6;
 export const MAX_DEPTH = 64;
 export const MAX_HTML_DEPTH = 256;
 
@@ -15,9 +20,62 @@ const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input'
 
 export default function remarkLimits() {
   return (tree: Root, file: VFile): undefined => {
+    capIndent(tree, file);
     flattenDeep(tree, file);
     escapeDeepHtml(tree, file);
   };
+}
+
+/**
+ * Block quotes and lists deeper than `MAX_INDENT`: a quote is replaced by its
+ * content; a list inside a list item has its items moved after that item, in
+ * order. A list directly in a quote at the limit is kept (one level more), its
+ * own nested lists then join it. Iterative: quotes may be nested thousands deep.
+ */
+function capIndent(tree: Root, file: VFile): void {
+  // `top`: the outermost quote or list of the chain, so that each deep structure is reported once, where it is cut.
+  const stack: { node: Parents; indent: number; list?: Parents; top?: Nodes }[] = [{ node: tree, indent: 0 }];
+  const reported = new Set<Nodes>();
+  const report = (top: Nodes, node: Nodes) => {
+    if (reported.has(top)) return;
+    reported.add(top);
+    file.message(
+      `Unexpected block quotes or lists nested more than ${MAX_INDENT} levels deep: the deeper levels are set at level ${MAX_INDENT}, so that their text keeps a readable width. Nest less to keep the structure`,
+      { place: node.position, ruleId: 'nesting-too-deep', source: 'limits' },
+    );
+  };
+  while (stack.length) {
+    const { node, indent, list, top } = stack.pop()!;
+    const children = node.children as Nodes[];
+    const lifted: ListItem[] = [];
+    for (let i = 0; i < children.length; i++) {
+      const child = children[i]!;
+      if (!('children' in child)) continue;
+      const indents = child.type === 'blockquote' || child.type === 'list';
+      if (indents && indent + 1 > MAX_INDENT) {
+        if (child.type === 'blockquote') {
+          report(top ?? child, child);
+          children.splice(i, 1, ...(child.children as Nodes[]));
+          i--;
+          continue;
+        }
+        if (child.type === 'list' && node.type === 'listItem' && list) {
+          report(top ?? child, child);
+          lifted.push(...child.children);
+          children.splice(i, 1);
+          i--;
+          continue;
+        }
+      }
+      const entry = { node: child as Parents, indent: indent + (indents ? 1 : 0), list: child.type === 'listItem' ? node : undefined, top: top ?? (indents ? child : undefined) };
+      stack.push(entry);
+    }
+    if (lifted.length && list) {
+      const siblings = list.children as RootContent[];
+      siblings.splice(siblings.indexOf(node as RootContent) + 1, 0, ...lifted);
+      for (const item of lifted) stack.push({ node: item, indent, list, top });
+    }
+  }
 }
 
 function flattenDeep(tree: Root, file: VFile): void {
@@ -38,13 +96,27 @@ function flattenDeep(tree: Root, file: VFile): void {
           });
           reported = true;
         }
-        const text = textOf(child);
-        const replacement = { type: 'paragraph', children: [{ type: 'text', value: text }], position: child.position } as const;
-        (node.children as Nodes[])[i] = ('type' in node && isPhrasingParent(node) ? { type: 'text', value: text } : replacement) as Nodes;
+        (node.children as Nodes[])[i] = flattened(node, textOf(child), child.position);
         continue;
       }
       stack.push({ node: child as Parents, depth: depth + 1 });
     }
+  }
+}
+
+/** The text of a cut node, as the node its parent may hold: a list keeps list items, a table rows of cells. */
+function flattened(parent: Parents, text: string, position: Nodes['position']): Nodes {
+  const value: Text = { type: 'text', value: text };
+  const paragraph: Paragraph = { type: 'paragraph', children: [value], position };
+  switch (parent.type) {
+    case 'list':
+      return { type: 'listItem', spread: false, children: [paragraph], position };
+    case 'table':
+      return { type: 'tableRow', children: [{ type: 'tableCell', children: [value] }], position };
+    case 'tableRow':
+      return { type: 'tableCell', children: [value], position };
+    default:
+      return isPhrasingParent(parent) ? value : paragraph;
   }
 }
 

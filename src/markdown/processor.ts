@@ -1,7 +1,9 @@
 /**
- * The one Markdown processor: CommonMark + GFM + CJK-friendly emphasis to a
- * sanitized, highlighted hast tree with valid addresses, named task-list
- * checkboxes, figures, heading ids, and marked links and images. Built once per build and reused for every article.
+ * The one Markdown processor: CommonMark + GFM + CJK-friendly emphasis + math
+ * kept as written to a sanitized, highlighted hast tree with valid addresses,
+ * named task-list checkboxes, figures, heading ids, marked links and images,
+ * and the language and direction of passages in other scripts. Built once
+ * per build and reused for every article.
  */
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
@@ -18,6 +20,9 @@ import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import remarkCjkBreaks from './cjk-breaks.ts';
 import remarkLimits from './limits.ts';
+import remarkMathAsWritten from './math.ts';
+import rehypePassageLang from './passage-lang.ts';
+import rehypeTextDirection from './direction.ts';
 import rehypeReportUnsafe, { rehypeDropStrayInputs } from './report-unsafe.ts';
 import remarkSmartypantsSpaced from './smartypants.ts';
 import rehypeFigures from './figures.ts';
@@ -48,17 +53,20 @@ export const sanitizeSchema: SanitizeSchema = {
     abbr: ['title'],
     time: ['dateTime'],
     bdo: ['dir'],
+    // Math is kept as its TeX, marked for a later renderer (remark-math's classes).
+    code: [['className', /^language-./, 'math-inline', 'math-display']],
     // Heading `className` from footnotes (sr-only) is replaced later anyway.
     h2: [...(defaultSchema.attributes?.h2 ?? []), 'id'],
   },
 };
 
-const PLAIN = ['text', 'txt', 'plain', 'plaintext', 'console', 'output', 'log', 'mermaid', 'ascii', 'none'];
+const PLAIN = ['math', 'text', 'txt', 'plain', 'plaintext', 'console', 'output', 'log', 'mermaid', 'ascii', 'none'];
 
 export function createProcessor() {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
+    .use(remarkMathAsWritten)
     .use(remarkCjkFriendly)
     .use(remarkCjkFriendlyGfmStrikethrough)
     .use(remarkLimits)
@@ -78,6 +86,8 @@ export function createProcessor() {
     .use(rehypeArticleLinks)
     .use(rehypeImages)
     .use(rehypeHighlight, { detect: false, plainText: PLAIN })
+    .use(rehypePassageLang)
+    .use(rehypeTextDirection)
     .use(rehypeCollectHeadings)
     .use(rehypeFontCoverage)
     .freeze();
