@@ -7,23 +7,19 @@
  * other languages) and the sample book at the root of the repository — and
  * on the pages of the dev server (its badge, the print preview).
  */
-import { AxePuppeteer } from '@axe-core/puppeteer';
-import type { Result } from 'axe-core';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../src/dev/server.ts';
 import { closeBrowser, launchBrowser, requireBrowser } from '../src/outputs/pdf/browser.ts';
 import { buildFolder, FIXTURES, type FixtureBuild, problems } from './helpers/build.ts';
+import { axe, vnuErrors } from './helpers/readers.ts';
 import { filesUnder, type Served, serveFolder } from './helpers/static.ts';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const VNU = path.join(REPO, 'node_modules/vnu-jar/build/dist/vnu.jar');
 const FIXTURE = path.join(FIXTURES, 'a11y');
 const SCHEMES = ['light', 'dark'] as const;
 type Scheme = (typeof SCHEMES)[number];
@@ -31,46 +27,6 @@ type Scheme = (typeof SCHEMES)[number];
 // ---------------------------------------------------------------------------
 // The checkers
 // ---------------------------------------------------------------------------
-
-/**
- * What axe finds wrong with the page as it is shown now, one line per
- * element: the rule, its impact, the element and what is wrong. Besides the
- * violations, text of a single character whose contrast axe measured too
- * low (it leaves such text "to review", as it might be a symbol): the
- * numbers and counts of the site are text.
- */
-async function axe(page: Page, label: string): Promise<string[]> {
-  const results = await new AxePuppeteer(page).options({ resultTypes: ['violations', 'incomplete'] }).analyze();
-  const shortText = (r: Result): Result => ({
-    ...r,
-    nodes: r.nodes.filter((n) => n.any.some((check) => (check.data as { messageKey?: string } | null)?.messageKey === 'shortTextContent')),
-  });
-  const failed = [...results.violations, ...results.incomplete.filter((r) => r.id === 'color-contrast').map(shortText)];
-  return failed.flatMap((r) =>
-    r.nodes.map((n) => {
-      const why = [...n.any, ...n.all, ...n.none].map((c) => c.message).join('; ');
-      return `${label}: ${r.id} (${r.impact ?? n.impact}) at ${n.target.join(' ')}: ${why}`;
-    }),
-  );
-}
-
-interface VnuMessage {
-  type: string;
-  subType?: string;
-  url?: string;
-  lastLine?: number;
-  message: string;
-  extract?: string;
-}
-
-/** The Nu Html Checker over all the files at once (one Java start): its errors, as `file:line: message`. */
-async function vnuErrors(files: string[], base: string): Promise<string[]> {
-  const { stdout } = await promisify(execFile)('java', ['-jar', VNU, '--format', 'json', '--stdout', '--exit-zero-always', ...files], { maxBuffer: 64 * 1024 * 1024 });
-  const { messages } = JSON.parse(stdout) as { messages: VnuMessage[] };
-  return messages
-    .filter((m) => m.type !== 'info')
-    .map((m) => `${m.url ? path.relative(base, fileURLToPath(m.url)) : '?'}:${m.lastLine ?? ''}: ${m.type}: ${m.message} ${JSON.stringify(m.extract ?? '')}`);
-}
 
 // ---------------------------------------------------------------------------
 // The sites, the dev server, the browser

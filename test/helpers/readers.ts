@@ -2,7 +2,9 @@
  * The EPUB as readers' tools see it: Ace by DAISY (accessibility, run with
  * its Puppeteer runner on the system Chromium) and calibre's `ebook-convert`
  * (a real reading engine: QtWebEngine lays out the book to print it as PDF).
- * Used by test/epub-readers.test.ts and scripts/check-readers.ts.
+ * And the website as axe-core and the Nu Html Checker see it.
+ * Used by test/epub-readers.test.ts, test/site-a11y.test.ts and
+ * scripts/check-readers.ts.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -10,6 +12,10 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { AxePuppeteer } from '@axe-core/puppeteer';
+import type { Result } from 'axe-core';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'puppeteer';
 import { findBrowser } from '../../src/outputs/pdf/browser.ts';
 
 const run = promisify(execFile);
@@ -92,3 +98,50 @@ export function cjkCounts(text: string): Map<string, number> {
   for (const ch of text.match(HAN) ?? []) counts.set(ch, (counts.get(ch) ?? 0) + 1);
   return counts;
 }
+
+// ---------------------------------------------------------------------------
+// The website: axe-core and the Nu Html Checker
+// ---------------------------------------------------------------------------
+
+const VNU = path.join(path.dirname(require.resolve('vnu-jar/package.json')), 'build', 'dist', 'vnu.jar');
+
+/**
+ * What axe finds wrong with the page as it is shown now, one line per
+ * element: the rule, its impact, the element and what is wrong. Besides the
+ * violations, text of a single character whose contrast axe measured too
+ * low (it leaves such text "to review", as it might be a symbol): the
+ * numbers and counts of the site are text.
+ */
+export async function axe(page: Page, label: string): Promise<string[]> {
+  const results = await new AxePuppeteer(page).options({ resultTypes: ['violations', 'incomplete'] }).analyze();
+  const shortText = (r: Result): Result => ({
+    ...r,
+    nodes: r.nodes.filter((n) => n.any.some((check) => (check.data as { messageKey?: string } | null)?.messageKey === 'shortTextContent')),
+  });
+  const failed = [...results.violations, ...results.incomplete.filter((r) => r.id === 'color-contrast').map(shortText)];
+  return failed.flatMap((r) =>
+    r.nodes.map((n) => {
+      const why = [...n.any, ...n.all, ...n.none].map((c) => c.message).join('; ');
+      return `${label}: ${r.id} (${r.impact ?? n.impact}) at ${n.target.join(' ')}: ${why}`;
+    }),
+  );
+}
+
+interface VnuMessage {
+  type: string;
+  subType?: string;
+  url?: string;
+  lastLine?: number;
+  message: string;
+  extract?: string;
+}
+
+/** The Nu Html Checker over all the files at once (one Java start): its errors, as `file:line: message`. */
+export async function vnuErrors(files: string[], base: string): Promise<string[]> {
+  const { stdout } = await run('java', ['-jar', VNU, '--format', 'json', '--stdout', '--exit-zero-always', ...files], { maxBuffer: 64 * 1024 * 1024 });
+  const { messages } = JSON.parse(stdout) as { messages: VnuMessage[] };
+  return messages
+    .filter((m) => m.type !== 'info')
+    .map((m) => `${m.url ? path.relative(base, fileURLToPath(m.url)) : '?'}:${m.lastLine ?? ''}: ${m.type}: ${m.message} ${JSON.stringify(m.extract ?? '')}`);
+}
+
