@@ -214,6 +214,8 @@ function summary(result: BuildResult, seconds: string, shard?: Shard): string {
     const where = result.book!.articles.filter((a) => a.remoteImages > 0).length;
     lines.push(`  remote    ${plural(remote, 'image')} at web addresses in ${plural(where, 'article')}: the site loads them from the web; PDF and EPUB show a placeholder; nothing is downloaded at build time`);
   }
+  const marks = result.book?.articles.reduce((n, a) => n + (a.fullwidthPunctuation ?? 0), 0) ?? 0;
+  if (marks) lines.push(`  typography ${plural(marks, 'ASCII punctuation mark')} in Chinese text made full-width (typography.punctuation: keep to turn off)`);
   lines.push('  time      ' + result.timings.map((t) => `${t.stage} ${(t.ms / 1000).toFixed(1)}s`).join(', '));
   return lines.join('\n') + '\n';
 }

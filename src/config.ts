@@ -100,6 +100,13 @@ export const bookConfigSchema = z.object({
     })
     .strict()
     .prefault({}),
+  typography: z
+    .object({
+      /** Chinese text: ASCII `, : ; ? ! ( )` made full-width (`fullwidth`, default) or kept as written (`keep`). */
+      punctuation: z.enum(['fullwidth', 'keep']).default('fullwidth'),
+    })
+    .strict()
+    .prefault({}),
   pdf: z
     .object({
       book: pageSetup('A5', { top: '18mm', bottom: '20mm', inner: '20mm', outer: '16mm' }),

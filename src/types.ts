@@ -68,6 +68,8 @@ export interface Article {
   assets: Asset[];
   /** Number of remote images (kept remote on the site, placeholders offline). */
   remoteImages: number;
+  /** ASCII punctuation marks in its Chinese text made full-width (`typography.punctuation`). */
+  fullwidthPunctuation: number;
   /** Plain-text length in characters, for summaries and statistics. */
   characters: number;
   /** Content hash of the source file, for caches. */

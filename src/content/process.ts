@@ -97,6 +97,7 @@ export async function processSource(processor: Processor, source: Source, book: 
       headings: file.data.headings ?? [],
       assets,
       remoteImages: file.data.remoteImages ?? 0,
+      fullwidthPunctuation: file.data.fullwidthPunctuation ?? 0,
       characters: toString(tree).length,
       hash: source.hash,
     },

@@ -11,11 +11,12 @@ interface Data {
   root: string;
   articles: [string, { slug: string }][];
   bookLang?: string;
+  typography?: BookContext['typography'];
 }
 
 const data = workerData as Data;
 const processor = createProcessor();
-const context: BookContext = { root: data.root, articles: new Map(data.articles), assets: new Map() };
+const context: BookContext = { root: data.root, articles: new Map(data.articles), assets: new Map(), typography: data.typography };
 
 parentPort!.on('message', async ({ id, source }: { id: number; source: Source }) => {
   try {

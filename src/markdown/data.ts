@@ -14,6 +14,8 @@ export interface BookContext {
   articles: ReadonlyMap<string, ArticleLinkTarget>;
   /** Shared cache of hashed assets by absolute path, so each file is read once. */
   assets: Map<string, Promise<HashedAsset | Error>>;
+  /** The config's `typography` (default: Chinese punctuation made full-width). */
+  typography?: { punctuation: 'fullwidth' | 'keep' };
 }
 
 declare module 'vfile' {
@@ -27,5 +29,7 @@ declare module 'vfile' {
     headings: Heading[];
     assets: Asset[];
     remoteImages: number;
+    /** ASCII punctuation marks in Chinese text made full-width. */
+    fullwidthPunctuation: number;
   }
 }

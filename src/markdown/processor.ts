@@ -21,7 +21,9 @@ import type { VFile } from 'vfile';
 import remarkCjkBreaks from './cjk-breaks.ts';
 import remarkLimits from './limits.ts';
 import remarkMathAsWritten from './math.ts';
+import rehypeNumberRanges from './number-ranges.ts';
 import rehypePassageLang from './passage-lang.ts';
+import remarkFullwidthPunctuation from './punctuation.ts';
 import rehypeTextDirection from './direction.ts';
 import rehypeReportUnsafe, { rehypeDropStrayInputs } from './report-unsafe.ts';
 import remarkSmartypantsSpaced from './smartypants.ts';
@@ -70,6 +72,7 @@ export function createProcessor() {
     .use(remarkCjkFriendly)
     .use(remarkCjkFriendlyGfmStrikethrough)
     .use(remarkLimits)
+    .use(remarkFullwidthPunctuation)
     .use(remarkTitle)
     .use(remarkCjkBreaks)
     .use(remarkSmartypantsSpaced)
@@ -88,6 +91,7 @@ export function createProcessor() {
     .use(rehypeHighlight, { detect: false, plainText: PLAIN })
     .use(rehypePassageLang)
     .use(rehypeTextDirection)
+    .use(rehypeNumberRanges)
     .use(rehypeCollectHeadings)
     .use(rehypeFontCoverage)
     .freeze();
