@@ -280,6 +280,18 @@ describe('an empty article', () => {
     expect(await read('index.html')).not.toMatch(/zero|blank|front-only/);
   });
 
+  it('leaves no empty book: when every article is empty, the build fails saying so', async () => {
+    const book = await tmpDir('all-empty');
+    await cp(path.join(FIXTURES, 'empty-article/articles/zero.md'), path.join(book, 'articles/zero.md'));
+    await writeFile(path.join(book, 'articles/draft.md'), '---\ndraft: true\n---\n\n# A draft\n');
+    const b = await buildFolder(book);
+    cleanups.push(b.cleanup);
+    expect(b.result.ok).toBe(false);
+    expect(b.result.diagnostics.errors.map((d) => d.message)).toEqual([
+      `No articles to build in the articles folder ${path.join(book, 'articles')}: of its 2 Markdown files, 1 empty, 1 draft (--drafts includes them)`,
+    ]);
+  });
+
   it('is an error under --strict', async () => {
     const { result } = await built('empty-article', { strict: true });
     expect(result.ok).toBe(false);

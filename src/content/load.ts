@@ -55,7 +55,7 @@ async function processAll(sources: Source[], context: BookContext, bookLang: str
   const cache = options.cache ?? new Cache(undefined);
   const tool = await toolFingerprint();
   // A changed set of articles (paths, slugs) changes where links point: every key changes with it.
-  const bookKey = hashOf(tool, JSON.stringify([...context.articles]), bookLang ?? '', JSON.stringify(context.typography ?? {}));
+  const bookKey = hashOf(tool, JSON.stringify([...context.articles]), bookLang ?? '');
   const keys = sources.map((s) => hashOf(bookKey, s.path, s.slug, s.hash));
   const results: (Processed | undefined)[] = await Promise.all(keys.map((key) => readEntry(cache, key)));
   let done = results.filter(Boolean).length;
@@ -128,7 +128,7 @@ async function inWorkers(
   threads: number,
   finish: (i: number, r: Processed) => Promise<void>,
 ): Promise<void> {
-  const workerData = { root: context.root, articles: [...context.articles], bookLang, typography: context.typography };
+  const workerData = { root: context.root, articles: [...context.articles], bookLang };
   // Parsing allocates many short-lived objects: a larger young generation than
   // V8's default spends far less time collecting (407 articles: ~18 % faster).
   const resourceLimits = { maxYoungGenerationSizeMb: 96 };
@@ -188,16 +188,24 @@ export async function loadBook(options: LoadOptions): Promise<Book | undefined> 
   const sources: Source[] = [];
   const slugs = new Set<string>();
   const slugOwners = new Map<string, Source>();
+  const left = { drafts: 0, empty: 0, unread: 0 };
   for (const file of files) {
     const source = await readSource(file, root, diagnostics);
-    if (!source) continue;
-    if (source.meta.draft && !options.drafts) continue;
+    if (!source) {
+      left.unread++;
+      continue;
+    }
+    if (source.meta.draft && !options.drafts) {
+      left.drafts++;
+      continue;
+    }
     if (isEmpty(source)) {
       diagnostics.warn('article-empty', 'The article is empty (no text and no title): it is left out of the book. Write it, or start its file name with "_" to keep it in the folder unpublished', {
         file,
         line: 1,
         column: 1,
       });
+      left.empty++;
       continue;
     }
     const wanted = source.slug;
@@ -208,13 +216,18 @@ export async function loadBook(options: LoadOptions): Promise<Book | undefined> 
     slugOwners.set(source.slug, source);
     sources.push(source);
   }
+  // Every file left out: a book of nothing is no book (unreadable files have their errors already).
+  if (sources.length === 0 && left.unread === 0) {
+    const why = [left.empty && `${left.empty} empty`, left.drafts && `${left.drafts} draft${left.drafts === 1 ? '' : 's'} (--drafts includes them)`].filter(Boolean).join(', ');
+    diagnostics.error('articles-none', `No articles to build in the articles folder ${root}: of its ${files.length} Markdown file${files.length === 1 ? '' : 's'}, ${why}`);
+    return undefined;
+  }
 
   // 2. Process the Markdown of each, with the whole book's paths known.
   const context: BookContext = {
     root,
     articles: new Map(sources.map((s) => [s.path, { slug: s.slug }])),
     assets: new Map(),
-    typography: config.typography,
   };
   const results = await processAll(sources, context, config.lang, options);
   const articles: Article[] = [];
