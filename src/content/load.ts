@@ -55,7 +55,7 @@ async function processAll(sources: Source[], context: BookContext, bookLang: str
   const cache = options.cache ?? new Cache(undefined);
   const tool = await toolFingerprint();
   // A changed set of articles (paths, slugs) changes where links point: every key changes with it.
-  const bookKey = hashOf(tool, JSON.stringify([...context.articles]), bookLang ?? '');
+  const bookKey = hashOf(tool, JSON.stringify([...context.articles]), bookLang ?? '', JSON.stringify(context.typography ?? {}));
   const keys = sources.map((s) => hashOf(bookKey, s.path, s.slug, s.hash));
   const results: (Processed | undefined)[] = await Promise.all(keys.map((key) => readEntry(cache, key)));
   let done = results.filter(Boolean).length;
@@ -128,7 +128,7 @@ async function inWorkers(
   threads: number,
   finish: (i: number, r: Processed) => Promise<void>,
 ): Promise<void> {
-  const workerData = { root: context.root, articles: [...context.articles], bookLang };
+  const workerData = { root: context.root, articles: [...context.articles], bookLang, typography: context.typography };
   // Parsing allocates many short-lived objects: a larger young generation than
   // V8's default spends far less time collecting (407 articles: ~18 % faster).
   const resourceLimits = { maxYoungGenerationSizeMb: 96 };
@@ -228,6 +228,7 @@ export async function loadBook(options: LoadOptions): Promise<Book | undefined> 
     root,
     articles: new Map(sources.map((s) => [s.path, { slug: s.slug }])),
     assets: new Map(),
+    typography: config.typography,
   };
   const results = await processAll(sources, context, config.lang, options);
   const articles: Article[] = [];
