@@ -19,6 +19,7 @@ import { startDevServer } from '../src/dev/server.ts';
 import { findBrowser } from '../src/outputs/pdf/browser.ts';
 import { buildFixture, buildFolder, FIXTURES, problems } from './helpers/build.ts';
 import { zipFiles } from './helpers/epub-zip.ts';
+import { describeLosses, lostText } from './helpers/lost-text.ts';
 import { missingPdfTools, pageTexts, pdfLang } from './helpers/pdf-tools.ts';
 
 const browser = await findBrowser().catch(() => null);
@@ -188,6 +189,7 @@ describe("an article's cover image (`cover:` in its front matter)", () => {
       expect(pdfImages(path.join(out, 'anthology.pdf'))).toEqual([{ page: start, width: 600, height: 300 }]);
       expect(altTexts(path.join(out, 'anthology.pdf'))).toEqual(['An article with an opener']);
     }
+    expect(describeLosses(lostText({ book: result.book!, out }).losses)).toBe('');
   });
 });
 
@@ -334,6 +336,7 @@ describe('an empty or damaged image', () => {
         expect(pdfImages(path.join(out, pdf)).map((i) => [i.width, i.height])).toEqual([[600, 300]]);
       }
     }
+    expect(describeLosses(lostText({ book: result.book!, out }).losses)).toBe('');
   });
 });
 
