@@ -66,10 +66,15 @@ export function fitSize(width: number, height: number, box: PixelBox): { width: 
  * a raster image): the caller then uses the file as it is.
  */
 export async function fitImage(asset: Asset, box: PixelBox, cache?: Cache): Promise<FittedImage | undefined> {
-  if (asset.mediaType === 'image/svg+xml' || !asset.width || !asset.height) return undefined;
-  const size = fitSize(asset.width, asset.height, box);
-  if (size.width >= asset.width && size.height >= asset.height) return undefined;
-  const key = hashOf(METHOD, sharp.versions.vips ?? '', asset.hash, JSON.stringify(box));
+  if (asset.mediaType === 'image/svg+xml') return undefined;
+  // Images the load stage did not inspect (downloaded by --fetch-images) are measured here.
+  const measured = asset.width && asset.height ? { width: asset.width, height: asset.height } : await pixelSize(asset);
+  if (!measured) return undefined;
+  const { width, height } = measured;
+  const size = fitSize(width, height, box);
+  if (size.width >= width && size.height >= height) return undefined;
+  // Keyed by the sizes it can come out at (upright or turned by its EXIF orientation), so that two boxes with the same result share it.
+  const key = hashOf(METHOD, sharp.versions.vips ?? '', asset.hash, JSON.stringify([size, fitSize(height, width, box)]));
   const cached = await cache?.readJson<Omit<FittedImage, 'bytes'>>('images', key);
   const cachedBytes = cached && (await cache?.readBytes('images', key, '.bin'));
   if (cached && cachedBytes) return { ...cached, bytes: cachedBytes };
@@ -77,7 +82,7 @@ export async function fitImage(asset: Asset, box: PixelBox, cache?: Cache): Prom
   const source = await assetBytes(asset);
   const meta = await sharp(source, { limitInputPixels: false }).metadata();
   // EXIF orientation is applied first: the copy keeps no metadata to say it.
-  const upright = meta.autoOrient ?? { width: asset.width, height: asset.height };
+  const upright = meta.autoOrient ?? measured;
   const target = fitSize(upright.width, upright.height, box);
   const animated = asset.mediaType === 'image/gif';
   const pipeline = sharp(source, { limitInputPixels: false, animated }).autoOrient().resize(target.width, target.height, { fit: 'inside' });
@@ -97,4 +102,13 @@ export async function fitImage(asset: Asset, box: PixelBox, cache?: Cache): Prom
     await cache.writeJson('images', key, { mediaType, width: fitted.width, height: fitted.height });
   }
   return fitted;
+}
+
+async function pixelSize(asset: Asset): Promise<{ width: number; height: number } | undefined> {
+  try {
+    const meta = await sharp(await assetBytes(asset), { limitInputPixels: false }).metadata();
+    return meta.width && meta.height ? { width: meta.width, height: meta.height } : undefined;
+  } catch {
+    return undefined;
+  }
 }
