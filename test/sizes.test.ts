@@ -23,9 +23,10 @@ beforeAll(async () => {
 afterAll(() => rm(root, { recursive: true, force: true }));
 
 describe('unusual sizes', () => {
-  it('an empty file is an untitled article, with a warning', () => {
+  it('an empty file is left out of the book, with a warning (issue #12: no blank chapter)', () => {
     expect(result.ok).toBe(true);
-    expect(result.diagnostics.items.map((d) => `${path.basename(d.file ?? '')} ${d.rule}`)).toEqual(['empty.md title-missing']);
+    expect(result.diagnostics.items.map((d) => `${path.basename(d.file ?? '')} ${d.rule}`)).toEqual(['empty.md article-empty']);
+    expect(result.book!.articles.map((a) => a.path).sort()).toEqual(['big.md', 'long-words.md']);
   });
 
   it('a several-megabyte article is built whole', async () => {
