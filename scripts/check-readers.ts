@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import { closeBrowser, launchBrowser, requireBrowser } from '../src/outputs/pdf/browser.ts';
 import { epubcheck, findEpubcheck } from '../test/helpers/epubcheck.ts';
 import { zipFiles } from '../test/helpers/epub-zip.ts';
+import { pageText } from '../test/helpers/lost-text.ts';
 import { bookmarks, pageTexts } from '../test/helpers/pdf-tools.ts';
 import { axe, calibreConvert, cjkCounts, countCjk, runAce, vnuErrors } from '../test/helpers/readers.ts';
 import { filesUnder, serveFolder } from '../test/helpers/static.ts';
@@ -64,7 +65,7 @@ if (epub) {
       const missing = [...cjkCounts(text)].reduce((n, [ch, k]) => n + (landmarks.includes(ch) ? 0 : Math.max(0, k - (onPages.get(ch) ?? 0))), 0);
       const ratio = countCjk(printed) / Math.max(1, countCjk(text));
       report('calibre pages', ratio >= 0.99, `${countCjk(printed)} CJK characters on ${pageTexts(pdf).length} pages of ${countCjk(text)} in its text (${(ratio * 100).toFixed(2)} %), ${missing} missing besides the landmarks (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-      const titles = [...nav.matchAll(/<li class="toc-article"><a [^>]*>([^<]*)<\/a>/g)].map((m) => m[1]!.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"'));
+      const titles = [...nav.matchAll(/<li class="toc-article"><a [^>]*>([^<]*)<\/a>/g)].map((m) => pageText(m[1]!).trim());
       const marks = new Set(bookmarks(pdf).flatMap(function flat(b): string[] {
         return [b.title, ...b.kids.flatMap(flat)];
       }));
