@@ -52,12 +52,14 @@ describe('ASCII punctuation in Chinese text', () => {
     expect(html).toContain('代码 <code>f(a, b)</code> 和 <code>x ? y : z</code> 原样不变，函数f(x)的值也不变.');
     expect(html).toContain('他用英语说 Hello, world! 然后笑了:)');
     expect(html).toContain('转义的逗号,保持原样.');
+    // A mark that starts a token (`:user-valid`, `!False`), parentheses around code or math, and tabs stay.
+    expect(html).toContain('介绍 :user-valid 伪类，更倾向说 !False。最大公约数不等于1 (gcd(x, y) ≠ 1)，钠（Na）\t2.3%.');
     expect(html).toContain('// 中文注释,不变');
     expect(html).toContain('<p lang="en">English readers: this line, written in English (with brackets), keeps its punctuation!</p>');
   });
 
   it('is counted for the build summary, and kept as written with typography.punctuation: keep', async () => {
-    expect(b.result.book!.articles[0]!.fullwidthPunctuation).toBe(15);
+    expect(b.result.book!.articles[0]!.fullwidthPunctuation).toBe(19);
     expect(kept.result.book!.articles[0]!.fullwidthPunctuation).toBe(0);
     const html = body(await kept.read('articles/punctuation.html'));
     expect(html).toContain('<p>我们出发了,天气很好;大家都问:今天去哪里?答案是:去海边!');
@@ -70,7 +72,7 @@ describe('ASCII punctuation in Chinese text', () => {
         cwd: path.join(FIXTURES, 'punctuation'),
         env: { ...process.env, CI: 'true' },
       });
-      expect(stdout).toContain('  typography 15 ASCII punctuation marks in Chinese text made full-width (typography.punctuation: keep to turn off)\n');
+      expect(stdout).toContain('  typography 19 ASCII punctuation marks in Chinese text made full-width (typography.punctuation: keep to turn off)\n');
     } finally {
       await rm(out, { recursive: true, force: true });
     }

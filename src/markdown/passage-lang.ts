@@ -33,7 +33,9 @@ export default function rehypePassageLang() {
           const counts = countScripts(text);
           const script = mainScript(counts);
           const weight = counts.cjk * 4 + counts.latin + counts.arabic + counts.hebrew + counts.cyrillic + counts.greek;
-          if (script && weight >= MIN_WEIGHT && script !== scriptOfLang(lang)) {
+          // A Chinese sentence full of product names is still Chinese: a Latin passage has almost no CJK characters.
+          const latinInCjk = script === 'latin' && scriptOfLang(lang) === 'cjk';
+          if (script && weight >= MIN_WEIGHT && script !== scriptOfLang(lang) && !(latinInCjk && counts.cjk * 10 >= counts.latin)) {
             own = detectLang(text, script, counts);
             child.properties.lang = own;
           }

@@ -19,7 +19,10 @@ const HAN = /\p{Script=Han}/u;
 const LATIN = /\p{Script=Latin}/u;
 const LATIN_OR_DIGIT = /[\p{Script=Latin}\p{Nd}]/u;
 const DIGIT = /[0-9]/;
-const SPACE = /[ \t\u00a0]/;
+/** Spaces typed around a mark (tabs are kept: they separate columns). */
+const SPACE = /[ \u00a0]/;
+/** Chinese punctuation after which an ASCII mark is not punctuation (`、:hover`). */
+const AFTER_PUNCTUATION = /[\u3001\u3002\uff0c\uff1a\uff1b]/;
 /** Addresses and e-mail addresses, which keep their ASCII punctuation. */
 const ADDRESS = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s\p{Script=Han}\u3000-\u303f\uff00-\uffef]*|www\.[^\s\p{Script=Han}\u3000-\u303f\uff00-\uffef]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+/gu;
 /** `:)` and its kin are pictures, not punctuation. */
@@ -88,18 +91,20 @@ function normaliseBlock(block: Parents, file: VFile): number {
     return undefined;
   };
 
-  // Parentheses, in pairs: around Chinese text, or against Chinese on the outside without a Latin word before.
+  // Parentheses, in pairs: around Chinese text, or with Chinese outside and no Latin word before
+  // (`亚马逊(Amazon)、`); not around parentheses of their own (`(gcd(x, y) ≠ 1)`: code or math).
   const open: number[] = [];
   for (let i = 0; i < chars.length; i++) {
     if (keep.has(i)) continue;
     if (chars[i] === '(') open.push(i);
     else if (chars[i] === ')' && open.length) {
       const o = open.pop()!;
-      const before = chars[o - 1];
-      const after = chars[i + 1];
-      const chinese = HAN.test(text.slice(o + 1, i));
+      const inside = text.slice(o + 1, i);
+      if (/[()]/.test(inside)) continue;
+      const before = neighbour(o, -1);
+      const after = neighbour(i, 1);
       const besideChinese = !(before && LATIN_OR_DIGIT.test(before)) && ((before && CJK_CONTEXT.test(before)) || (after && CJK_CONTEXT.test(after)));
-      if (chinese || besideChinese) {
+      if (HAN.test(inside) || besideChinese) {
         change(o);
         change(i);
       }
@@ -113,6 +118,9 @@ function normaliseBlock(block: Parents, file: VFile): number {
     const prev = neighbour(i, -1);
     const next = neighbour(i, 1);
     if (!prev) continue;
+    // Right after Chinese punctuation (`6、:user-valid`), or after a space and against what follows
+    // (`说 !False`, `介绍 :hover`), the mark starts a token of its own.
+    if (AFTER_PUNCTUATION.test(chars[i - 1] ?? '') || (SPACE.test(chars[i - 1] ?? '') && /[^\s\p{Script=Han}]/u.test(chars[i + 1] ?? ' '))) continue;
     if (CJK_CONTEXT.test(prev) || (next && CJK_CONTEXT.test(next) && !LATIN.test(prev) && prev !== OPAQUE)) change(i);
   }
   if (!count) return 0;

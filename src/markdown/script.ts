@@ -4,7 +4,7 @@
  * first strong character, and a language for a passage in another script
  * than its article's.
  */
-import { franc } from 'franc';
+import { francAll } from 'franc';
 
 export interface ScriptCounts {
   /** Han, kana and hangul: a CJK character carries about as much as a short Latin word. */
@@ -95,13 +95,18 @@ const CANDIDATES: Readonly<Record<Exclude<Script, 'cjk'>, Readonly<Record<string
   greek: {},
 };
 const FALLBACK: Readonly<Record<Exclude<Script, 'cjk'>, string>> = { latin: 'en', arabic: 'ar', hebrew: 'he', cyrillic: 'ru', greek: 'el' };
-/** Below this many letters franc guesses wildly ("Hello world" is Dutch): the script's usual language is used. */
-const MIN_LETTERS = 24;
+/**
+ * Below this many letters franc guesses wildly (project names and short
+ * English titles come out Dutch, French or Romanian): the script's usual
+ * language is used.
+ */
+const MIN_LETTERS = 60;
 
 /**
  * A BCP 47 tag for a passage whose letters are mostly in `script`: franc's
  * guess among the script's common languages when the passage is long enough
- * to tell, else the script's most common language (English for Latin).
+ * to tell (English when that is its second guess), else the script's most
+ * common language (English for Latin).
  */
 export function detectLang(text: string, script: Script, counts: ScriptCounts): string {
   if (script === 'cjk') return counts.hangul > counts.cjk / 2 ? 'ko' : counts.kana > counts.cjk / 10 ? 'ja' : 'zh';
@@ -109,8 +114,11 @@ export function detectLang(text: string, script: Script, counts: ScriptCounts): 
   const letters = counts[script];
   const only = Object.keys(candidates);
   if (letters >= MIN_LETTERS && only.length > 1) {
-    const guess = franc(text, { only, minLength: MIN_LETTERS });
-    if (guess in candidates) return candidates[guess]!;
+    const scores = francAll(text, { only, minLength: MIN_LETTERS });
+    const [guess] = scores[0] ?? [];
+    // Technical English reads as many languages: English when it is franc's first or second guess.
+    if (script === 'latin' && scores.slice(0, 2).some(([code]) => code === 'eng')) return 'en';
+    if (guess && guess in candidates) return candidates[guess]!;
   }
   return FALLBACK[script];
 }
