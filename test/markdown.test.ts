@@ -165,6 +165,16 @@ describe('task lists', () => {
   });
 });
 
+describe('links without words', () => {
+  it('names a linked image without a description by its address or title, and leaves named links alone', async () => {
+    const { html } = await render(
+      '[![](https://img.example/a.png)](https://www.yuque.com/docs/page?utm_source=x)\n\n[![](https://img.example/b.png)](https://example.org "项目主页")\n\n[![截图](https://img.example/c.png)](https://example.net)\n\n[文字](https://example.com)\n',
+    );
+    const names = [...html.matchAll(/<a href="[^"]*"([^>]*)>/g)].map((m) => /aria-label="([^"]*)"/.exec(m[1]!)?.[1]);
+    expect(names).toEqual(['yuque.com/docs/page', '项目主页', undefined, undefined]);
+  });
+});
+
 describe('typographic punctuation', () => {
   it('curls quotes and makes dashes in English, and leaves Chinese text as written', async () => {
     expect((await render('He said "five to ten" -- it\'s... `"code"`', 'en')).html).toBe('<p>He said “five to ten” – it’s… <code>"code"</code></p>');

@@ -32,6 +32,7 @@ import rehypeFontCoverage from './font-coverage.ts';
 import rehypeFootnoteLabels from './footnotes.ts';
 import rehypeCollectHeadings from './headings.ts';
 import rehypeImages from './images.ts';
+import rehypeLinkNames from './link-names.ts';
 import rehypeArticleLinks from './links.ts';
 import rehypeTaskListLabels from './task-lists.ts';
 import remarkTitle from './title.ts';
@@ -88,6 +89,7 @@ export function createProcessor() {
     .use(rehypeFigures)
     .use(rehypeArticleLinks)
     .use(rehypeImages)
+    .use(rehypeLinkNames)
     .use(rehypeHighlight, { detect: false, plainText: PLAIN })
     .use(rehypePassageLang)
     .use(rehypeTextDirection)
