@@ -15,7 +15,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type BuildResult, type Format } from '../src/build.ts';
-import { closeBrowser, launchBrowser, requireBrowser } from '../src/outputs/pdf/browser.ts';
+import { requireBrowser } from '../src/browser/find.ts';
+import { closeBrowser, launchBrowser } from '../src/browser/launch.ts';
 
 const { values } = parseArgs({
   options: {

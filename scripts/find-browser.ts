@@ -7,7 +7,7 @@
  * Used by scripts/setup.mjs, which cannot import TypeScript itself:
  *   node --import tsx scripts/find-browser.ts [--explicit /path/to/chrome]
  */
-import { BrowserNotFoundError, browserAdvice, findBrowser } from '../src/outputs/pdf/browser.ts';
+import { BrowserNotFoundError, browserAdvice, findBrowser } from '../src/browser/find.ts';
 
 const args = process.argv.slice(2);
 const explicitAt = args.indexOf('--explicit');

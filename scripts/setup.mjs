@@ -2,7 +2,7 @@
 // `npm run setup` — gets a fresh clone ready to build:
 //   1. `npm ci` (skipped when node_modules already matches package-lock.json);
 //   2. looks for Chrome/Chromium exactly like the build does
-//      (scripts/find-browser.ts → src/outputs/pdf/browser.ts);
+//      (scripts/find-browser.ts → src/browser/find.ts);
 //   3. only when there is none: downloads chrome-headless-shell with Puppeteer
 //      (90 s at most: on some networks the download just hangs), else, as
 //      root on Debian/Ubuntu, `apt-get install -y chromium`, else prints how to

@@ -16,9 +16,9 @@ import type { EpubProfile } from './outputs/epub/profile.ts';
 import { readShards, type Shard, type ShardSource } from './shard.ts';
 import { loadBook } from './content/load.ts';
 import { BuildError, type Diagnostic, Diagnostics } from './diagnostics.ts';
-import { searchAvailable } from './outputs/search.ts';
-import { SharedBrowser } from './outputs/shared-browser.ts';
-import { type StartedSearch, startSearch, writeSite } from './outputs/site.ts';
+import { SharedBrowser } from './browser/pool.ts';
+import { searchAvailable, type StartedSearch, startSearch } from './outputs/search.ts';
+import { siteTrees, writeSite } from './outputs/site.ts';
 import type { OutputContext, OutputFile } from './outputs/types.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { loadTemplates, type Templates } from './templates.ts';
@@ -139,17 +139,23 @@ async function upToDate(cache: Cache, outDir: string, key: string): Promise<Outp
   return record.files;
 }
 
-/** An output: writes its files into `ctx.outDir` and lists them. */
-export type Output = (ctx: OutputContext) => Promise<OutputFile[]>;
+/** What the build hands the outputs besides their common context: the resources it owns. */
+interface Owned {
+  browser: SharedBrowser;
+  search?: Promise<StartedSearch | undefined>;
+  shard?: Shard & { source: ShardSource };
+  prints?: ReadonlyMap<string, string>;
+}
 
 /**
- * Outputs by format, in the order they run. The site runs last so that it
- * links only to downloads that really were written.
+ * Outputs by format, in the order they run, each given what it needs of
+ * what the build owns. The site runs last so that it links only to
+ * downloads that really were written.
  */
-const OUTPUTS: Partial<Record<Format, () => Promise<Output>>> = {
-  pdf: async () => (await import('./outputs/pdf/index.ts')).writePdfs,
-  epub: async () => (await import('./outputs/epub.ts')).writeEpub,
-  html: async () => writeSite,
+const OUTPUTS: Readonly<Record<Format, (ctx: OutputContext, owned: Owned) => Promise<OutputFile[]>>> = {
+  pdf: async (ctx, { browser, shard, prints }) => (await import('./outputs/pdf/index.ts')).writePdfs(ctx, { browser, shard, prints }),
+  epub: async (ctx, { browser }) => (await import('./outputs/epub.ts')).writeEpub(ctx, { browser }),
+  html: (ctx, { search }) => writeSite(ctx, { search }),
 };
 
 export const TOOL_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -243,25 +249,17 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     await mkdir(path.dirname(outDir), { recursive: true });
     await mkdir(staging);
-    const context: OutputContext = { book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal, browser, cache, shard: shard && { ...shard, source }, prints };
+    const context: OutputContext = { book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal, cache };
     // Search indexing runs in Pagefind's own process while the PDFs and the EPUB are made.
     if (formats.includes('html')) {
-      search = startSearch(context);
+      search = startSearch(context, siteTrees(book));
       search.catch(() => undefined);
-      context.search = search;
     }
+    const owned: Owned = { browser, search, shard: shard && { ...shard, source }, prints };
     for (const format of ['pdf', 'epub', 'html'] as const) {
       if (!formats.includes(format)) continue;
       options.signal?.throwIfAborted();
-      const load = OUTPUTS[format];
-      if (!load) {
-        diagnostics.warn('format-unavailable', `The ${format} output is not available in this version; skipped`);
-        continue;
-      }
-      const output = await load();
-      const written = await timed(format, () =>
-        output(context),
-      );
+      const written = await timed(format, () => OUTPUTS[format](context, owned));
       for (const f of written) files.set(f.path, f);
       if (diagnostics.hasErrors()) break;
     }

@@ -1,25 +1,13 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'puppeteer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAllGone, processTree } from './helpers/processes.ts';
-import {
-  BrowserLaunchError,
-  BrowserNotFoundError,
-  browserAdvice,
-  closeBrowser,
-  findBrowser,
-  launchBrowser,
-  requireBrowser,
-  systemCandidates,
-  withBrowser,
-} from '../src/outputs/pdf/browser.ts';
+import { BrowserNotFoundError, browserAdvice, findBrowser, requireBrowser, systemCandidates } from '../src/browser/find.ts';
+import { BrowserLaunchError, closeBrowser, launchBrowser } from '../src/browser/launch.ts';
 
-const browserModule = fileURLToPath(new URL('../src/outputs/pdf/browser.ts', import.meta.url));
 const nothingExists = async () => false;
 
 let dir: string;
@@ -200,47 +188,31 @@ describe('launching the real browser', () => {
   });
 
   it('prints a one-line page to a PDF', async () => {
-    const pdf = await withBrowser({ executablePath }, async (browser) => {
+    const browser = await launchBrowser({ executablePath });
+    try {
       const page = await browser.newPage();
       await page.setContent('<!doctype html><p>Hello, anthology.</p>');
-      return page.pdf({ format: 'A5' });
-    });
-    expect(Buffer.from(pdf).subarray(0, 4).toString('latin1')).toBe('%PDF');
-    expect(pdf.length).toBeGreaterThan(500);
+      const pdf = await page.pdf({ format: 'A5' });
+      expect(Buffer.from(pdf).subarray(0, 4).toString('latin1')).toBe('%PDF');
+      expect(pdf.length).toBeGreaterThan(500);
+    } finally {
+      await closeBrowser(browser);
+    }
   }, 60_000);
 
-  it.runIf(isLinux)('leaves no browser process, profile or signal handler behind', async () => {
-    const sigint = process.listenerCount('SIGINT');
-    const sigterm = process.listenerCount('SIGTERM');
-    let tree: number[] = [];
-    let profile = '';
-    await withBrowser({ executablePath }, async (browser) => {
-      const page = await browser.newPage();
-      await page.setContent('<p>x</p>');
-      const pid = browser.process()?.pid;
-      expect(pid).toBeTypeOf('number');
-      tree = processTree(pid!);
-      profile = userDataDirOf(browser);
-      expect(existsSync(profile)).toBe(true);
-      expect(process.listenerCount('SIGTERM')).toBe(sigterm + 1);
-    });
+  it.runIf(isLinux)('leaves no browser process or profile behind when closed', async () => {
+    const browser = await launchBrowser({ executablePath, handleSignals: false });
+    const page = await browser.newPage();
+    await page.setContent('<p>x</p>');
+    const pid = browser.process()?.pid;
+    expect(pid).toBeTypeOf('number');
+    const tree = processTree(pid!);
+    const profile = userDataDirOf(browser);
+    expect(existsSync(profile)).toBe(true);
     expect(tree.length).toBeGreaterThan(1);
+    await closeBrowser(browser);
     await expectAllGone(tree);
     expect(existsSync(profile)).toBe(false);
-    expect(process.listenerCount('SIGINT')).toBe(sigint);
-    expect(process.listenerCount('SIGTERM')).toBe(sigterm);
-  }, 60_000);
-
-  it.runIf(isLinux)('closes the browser when the work fails, and passes the error on', async () => {
-    let pid = 0;
-    const boom = new Error('boom');
-    await expect(
-      withBrowser({ executablePath }, async (browser) => {
-        pid = browser.process()!.pid!;
-        throw boom;
-      }),
-    ).rejects.toBe(boom);
-    await expectAllGone([pid]);
   }, 60_000);
 
   it.runIf(isLinux)('closes exactly once, and kills a browser that does not close within 5 s', async () => {
@@ -279,41 +251,4 @@ describe('launching the real browser', () => {
     }
     expect(readdirSync(privateTmp)).toEqual([]);
   }, 30_000);
-
-  it.runIf(isLinux)('on SIGTERM closes the browser and ends with the signal', async () => {
-    const script = path.join(dir, 'signal.mts');
-    await writeFile(
-      script,
-      [
-        `import { withBrowser } from ${JSON.stringify(browserModule)};`,
-        `await withBrowser({ executablePath: ${JSON.stringify(executablePath)} }, async (browser) => {`,
-        `  const arg = browser.process().spawnargs.find((a) => a.startsWith('--user-data-dir='));`,
-        `  console.log(JSON.stringify({ pid: browser.process().pid, profile: arg.slice(16) }));`,
-        `  await new Promise(() => setInterval(() => {}, 1000));`,
-        `});`,
-      ].join('\n'),
-    );
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const info = await new Promise<{ pid: number; profile: string }>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line) resolve(JSON.parse(line) as { pid: number; profile: string });
-      });
-      child.on('exit', (code) => reject(new Error(`child exited early with ${code}`)));
-    });
-    const tree = processTree(info.pid);
-    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal })),
-    );
-    child.kill('SIGTERM');
-    const result = await exited;
-    expect(result.signal === 'SIGTERM' || result.code === 143).toBe(true);
-    await expectAllGone(tree);
-    expect(existsSync(info.profile)).toBe(false);
-  }, 60_000);
 });

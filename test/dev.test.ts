@@ -17,7 +17,8 @@ import { TOOL_ROOT } from '../src/build.ts';
 import { runDev } from '../src/dev/cli.ts';
 import { expandSelectorLists } from '../src/dev/paged-css.ts';
 import { type DevServer, startDevServer } from '../src/dev/server.ts';
-import { closeBrowser, findBrowser, launchBrowser } from '../src/outputs/pdf/browser.ts';
+import { findBrowser } from '../src/browser/find.ts';
+import { closeBrowser, launchBrowser } from '../src/browser/launch.ts';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'dev');
 const browserPath = (await findBrowser().catch(() => null))?.path;

@@ -4,7 +4,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser } from '../src/outputs/pdf/browser.ts';
+import { findBrowser } from '../src/browser/find.ts';
 import { FIXTURES } from './helpers/build.ts';
 import { expectAllGone, processTree } from './helpers/processes.ts';
 

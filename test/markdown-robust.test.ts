@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser } from '../src/outputs/pdf/browser.ts';
+import { findBrowser } from '../src/browser/find.ts';
 import { buildFixture, type FixtureBuild, problems } from './helpers/build.ts';
 import { zipFiles } from './helpers/epub-zip.ts';
 import { epubcheck, findEpubcheck } from './helpers/epubcheck.ts';

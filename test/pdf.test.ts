@@ -16,9 +16,12 @@ import { Cache } from '../src/cache.ts';
 import { loadConfig } from '../src/config.ts';
 import { loadBook } from '../src/content/load.ts';
 import { Diagnostics } from '../src/diagnostics.ts';
-import { browserAdvice, closeBrowser, findBrowser, launchBrowser } from '../src/outputs/pdf/browser.ts';
+import { browserAdvice, findBrowser } from '../src/browser/find.ts';
+import { closeBrowser, launchBrowser } from '../src/browser/launch.ts';
 import { plan, writePdfs } from '../src/outputs/pdf/index.ts';
-import { OFFLINE_ARGS, Printer } from '../src/outputs/pdf/printer.ts';
+import { OFFLINE_ARGS } from '../src/browser/launch.ts';
+import { SharedBrowser } from '../src/browser/pool.ts';
+import { Printer } from '../src/outputs/pdf/printer.ts';
 import type { OutputFile } from '../src/outputs/types.ts';
 import { silentProgress } from '../src/progress.ts';
 import { loadTemplates } from '../src/templates.ts';
@@ -35,6 +38,19 @@ const skip = !browser ? 'no Chrome or Chromium was found (npm run setup)' : miss
 if (skip) console.warn(`PDF tests skipped: ${skip}`);
 
 const norm = (s: string) => s.replace(/\s+/g, '');
+
+/** Runs `fn` with the build's browsers as build() owns them: closed at the end, and at once on abort. */
+async function withBuildBrowser<T>(book: Book, signal: AbortSignal | undefined, fn: (browser: SharedBrowser) => Promise<T>): Promise<T> {
+  const browser = new SharedBrowser(book.config, signal);
+  const close = () => void browser.close();
+  signal?.addEventListener('abort', close, { once: true });
+  try {
+    return await fn(browser);
+  } finally {
+    signal?.removeEventListener('abort', close);
+    await browser.close();
+  }
+}
 
 describe.skipIf(skip)('PDF output of a small book', () => {
   let tmp: string;
@@ -58,7 +74,7 @@ describe.skipIf(skip)('PDF output of a small book', () => {
     out = path.join(tmp, 'dist');
     await mkdir(out);
     const templates = await loadTemplates(path.join(ROOT, 'templates'));
-    files = await writePdfs({ book, templates, outDir: out, diagnostics, progress: silentProgress, files: new Map() });
+    files = await withBuildBrowser(book, undefined, (browser) => writePdfs({ book, templates, outDir: out, diagnostics, progress: silentProgress, files: new Map() }, { browser }));
     bookFile = path.join(out, 'test-book.pdf');
     texts = pageTexts(bookFile);
   });
@@ -257,7 +273,9 @@ describe.skipIf(skip)('the browser', () => {
       };
       const templates = await loadTemplates(path.join(ROOT, 'templates'));
       const started = performance.now();
-      const error = await writePdfs({ book, templates, outDir: path.join(tmp, 'dist'), diagnostics, progress, files: new Map(), signal: controller.signal }).catch((e: unknown) => e);
+      const error = await withBuildBrowser(book, controller.signal, (browser) =>
+        writePdfs({ book, templates, outDir: path.join(tmp, 'dist'), diagnostics, progress, files: new Map(), signal: controller.signal }, { browser }),
+      ).catch((e: unknown) => e);
       expect((error as Error).name).toBe('AbortError');
       expect(performance.now() - started).toBeLessThan(20_000);
       expect(ours.length).toBe(1);
@@ -309,7 +327,7 @@ describe.skipIf(skip)('a rebuild with the cache', () => {
         const diagnostics = new Diagnostics();
         const book = (await loadBook({ config: config!, root: path.join(tmp, 'articles'), diagnostics }))!;
         const out = await mkdtemp(path.join(tmp, 'dist-'));
-        const files = await writePdfs({ book, templates, outDir: out, diagnostics, progress: silentProgress, files: new Map(), cache });
+        const files = await withBuildBrowser(book, undefined, (browser) => writePdfs({ book, templates, outDir: out, diagnostics, progress: silentProgress, files: new Map(), cache }, { browser }));
         expect(diagnostics.errors).toEqual([]);
         return { book, files };
       };
@@ -334,7 +352,8 @@ describe('without a browser', () => {
     const diagnostics = new Diagnostics();
     const book = (await loadBook({ config: config!, root: path.join(FIXTURE, 'articles'), diagnostics }))!;
     const missingBrowser = { ...book, config: { ...book.config, pdf: { ...book.config.pdf, browser: '/no/such/chrome' } } };
-    const files = await writePdfs({ book: missingBrowser, templates: await loadTemplates(path.join(ROOT, 'templates')), outDir: os.tmpdir(), diagnostics, progress: silentProgress, files: new Map() });
+    const templates = await loadTemplates(path.join(ROOT, 'templates'));
+    const files = await withBuildBrowser(missingBrowser, undefined, (browser) => writePdfs({ book: missingBrowser, templates, outDir: os.tmpdir(), diagnostics, progress: silentProgress, files: new Map() }, { browser }));
     expect(files).toEqual([]);
     expect(diagnostics.errors.map((d) => d.rule)).toEqual(['pdf-browser']);
     const message = diagnostics.errors[0]!.message;

@@ -16,7 +16,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevServer } from '../src/dev/server.ts';
-import { findBrowser } from '../src/outputs/pdf/browser.ts';
+import { findBrowser } from '../src/browser/find.ts';
 import { buildFixture, buildFolder, FIXTURES, problems } from './helpers/build.ts';
 import { zipFiles } from './helpers/epub-zip.ts';
 import { describeLosses, lostText } from './helpers/lost-text.ts';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findBrowser } from '../src/outputs/pdf/browser.ts';
+import { findBrowser } from '../src/browser/find.ts';
 import { buildFixture, FIXTURES, type FixtureBuild, problems } from './helpers/build.ts';
 import { missingPdfTools, pageTexts } from './helpers/pdf-tools.ts';
 

@@ -17,6 +17,7 @@ import { formatBytes, sourceDateEpoch } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, coverView, type Labels, type Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
+import type { SharedBrowser } from '../browser/pool.ts';
 import { EpubBrowser } from './epub/browser.ts';
 import { idMapFor, mapFragment, MISSING_IMAGE, prepareChapter, strictUri } from './epub/chapter.ts';
 import { makeCover } from './epub/cover.ts';
@@ -31,7 +32,13 @@ import type { OutputContext, OutputFile } from './types.ts';
 const COVER_PAGE = 'cover.xhtml';
 const TITLE_PAGE = 'titlepage.xhtml';
 
-export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
+/** What the EPUB output needs besides the common context. */
+export interface EpubOptions {
+  /** The build's browsers (src/browser/pool.ts), for the cover and image conversion; never launched or closed here. */
+  browser: SharedBrowser;
+}
+
+export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promise<OutputFile[]> {
   const { book, templates, diagnostics, progress } = ctx;
   const config = book.config;
   progress.start('epub', book.articles.length);
@@ -42,7 +49,7 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
   const identifier = bookIdentifier(config);
   const modified = modifiedDate(book, process.env, ctx);
   const editorLine = view.editors ? (labels.edited_line ?? '{names}').replace('{names}', view.editors) : undefined;
-  const browser = new EpubBrowser(config, ctx.browser);
+  const browser = new EpubBrowser(config, options.browser);
   const rules = profileRules(config.epub.profile);
   let coverTask: Promise<EpubImage> | undefined;
 
@@ -115,7 +122,6 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
     }
     numberToc(toc);
     const cover = await coverTask;
-    await browser.close();
     ctx.signal?.throwIfAborted();
 
     // Front matter and navigation.
@@ -205,9 +211,8 @@ export async function writeEpub(ctx: OutputContext): Promise<OutputFile[]> {
     progress.end('epub', `${formatBytes(bytes.length)} (${fonts.files.length} fonts, ${formatBytes(fontBytes)})`);
     return [{ path: name, bytes: bytes.length }];
   } finally {
-    // Never close the browser under a cover that is still rendering.
+    // Never leave with the cover still rendering: the build closes the browser after this.
     await coverTask?.catch(() => {});
-    await browser.close();
   }
 }
 

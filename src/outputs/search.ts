@@ -30,7 +30,7 @@ import path from 'node:path';
 import type { Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
-import type { ArticleView } from '../templates.ts';
+import { articleView, type ArticleView } from '../templates.ts';
 import type { Book } from '../types.ts';
 import type { OutputContext, OutputFile } from './types.ts';
 
@@ -81,7 +81,31 @@ let users = 0;
  * Starts an index for the book, or returns undefined (with a warning) when
  * Pagefind cannot run here: the site is then built without search.
  */
-export async function openSearchIndex(ctx: OutputContext): Promise<SearchIndex | undefined> {
+/** The search index with every article page queued, and the pages' trees as the site shows them. */
+export interface StartedSearch {
+  index: SearchIndex;
+  trees: Root[];
+}
+
+/**
+ * Opens the search index and queues every article (`trees`: their bodies as
+ * the site shows them, in book order): Pagefind indexes them in its own
+ * process while the caller goes on. Undefined when search is unavailable (a
+ * warning says why). The caller closes the index (`index.close()`) when the
+ * build ends, whatever happened.
+ */
+export async function startSearch(ctx: OutputContext, trees: Root[]): Promise<StartedSearch | undefined> {
+  const index = await openSearchIndex(ctx);
+  if (!index) return undefined;
+  const { book } = ctx;
+  for (const [i, article] of book.articles.entries()) {
+    index.add({ path: `articles/${article.slug}.html`, article: articleView(book, article, i), tree: trees[i]! });
+  }
+  index.seal();
+  return { index, trees };
+}
+
+async function openSearchIndex(ctx: OutputContext): Promise<SearchIndex | undefined> {
   if (ctx.book.articles.length === 0) return undefined; // Pagefind refuses to write an empty index.
   const language = searchLanguage(ctx.book);
   let pagefind: Pagefind;
@@ -148,7 +172,6 @@ export async function openSearchIndex(ctx: OutputContext): Promise<SearchIndex |
         await writeFile(file, f.content);
         written.push({ path: `${SEARCH_DIR}/${rel}`, bytes: f.content.byteLength });
       }
-      await close();
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
       ctx.progress.end('search', `${pending.length} pages indexed (${language}), ${written.length} files, ${seconds}s after the pages`);
       return written;

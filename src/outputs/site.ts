@@ -14,7 +14,7 @@ import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, coverView, type Labels } from '../templates.ts';
 import type { Article, Book } from '../types.ts';
 import { fragmentFor } from '../urls.ts';
-import { needsSegmentation, openSearchIndex, SEARCH_DIR, SEARCH_PAGE, type SearchIndex } from './search.ts';
+import { needsSegmentation, SEARCH_DIR, SEARCH_PAGE, type StartedSearch } from './search.ts';
 import type { OutputContext, OutputFile } from './types.ts';
 
 /** Stylesheets of the templates folder, in cascade order, bundled as `assets/site.css`. */
@@ -26,38 +26,23 @@ export interface Download {
   size: string;
 }
 
-export async function writeSite(ctx: OutputContext): Promise<OutputFile[]> {
-  // Full-text search (src/outputs/search.ts): started by the build before the
-  // other outputs, so that Pagefind indexes while the PDFs print; else here.
-  const search = await (ctx.search ?? startSearch(ctx));
-  try {
-    return await renderSite(ctx, search);
-  } finally {
-    await search?.index.close();
-  }
+/** What the site needs besides the common context. */
+export interface SiteOptions {
+  /**
+   * The search index, opened by the build before the outputs (startSearch in
+   * search.ts), so that Pagefind indexes while the PDFs print; it is the
+   * build's to close. Absent: the site is built without search.
+   */
+  search?: Promise<StartedSearch | undefined>;
 }
 
-/** The search index with every article page queued, and the pages' trees as the site shows them. */
-export interface StartedSearch {
-  index: SearchIndex;
-  trees: Root[];
+export async function writeSite(ctx: OutputContext, options: SiteOptions = {}): Promise<OutputFile[]> {
+  return renderSite(ctx, await options.search);
 }
 
-/**
- * Opens the search index and queues every article: Pagefind indexes them in
- * its own process while the caller goes on. Undefined when search is
- * unavailable (a warning says why).
- */
-export async function startSearch(ctx: OutputContext): Promise<StartedSearch | undefined> {
-  const index = await openSearchIndex(ctx);
-  if (!index) return undefined;
-  const { book } = ctx;
-  const trees = book.articles.map(siteTree);
-  for (const [i, article] of book.articles.entries()) {
-    index.add({ path: `articles/${article.slug}.html`, article: articleView(book, article, i), tree: trees[i]! });
-  }
-  index.seal();
-  return { index, trees };
+/** Every article's body as its page shows it, in book order (also what the search index reads). */
+export function siteTrees(book: Book): Root[] {
+  return book.articles.map(siteTree);
 }
 
 /** An article's body as its page shows it. */

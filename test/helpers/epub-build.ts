@@ -5,6 +5,7 @@ import path from 'node:path';
 import { type BookConfig, loadConfig } from '../../src/config.ts';
 import { loadBook } from '../../src/content/load.ts';
 import { Diagnostics } from '../../src/diagnostics.ts';
+import { SharedBrowser } from '../../src/browser/pool.ts';
 import { writeEpub } from '../../src/outputs/epub.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { loadTemplates } from '../../src/templates.ts';
@@ -44,7 +45,8 @@ export async function buildEpubFixture(
   else process.env.SOURCE_DATE_EPOCH = options.sourceDateEpoch;
   try {
     const templates = await loadTemplates(TEMPLATES);
-    const [written] = await writeEpub({ book, templates, outDir, diagnostics, progress: silentProgress, files: new Map() });
+    const browser = new SharedBrowser(config);
+    const [written] = await writeEpub({ book, templates, outDir, diagnostics, progress: silentProgress, files: new Map() }, { browser }).finally(() => browser.close());
     const file = path.join(outDir, written!.path);
     return { file, bytes: await readFile(file), book, diagnostics };
   } finally {

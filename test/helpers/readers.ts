@@ -16,7 +16,7 @@ import { AxePuppeteer } from '@axe-core/puppeteer';
 import type { Result } from 'axe-core';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'puppeteer';
-import { findBrowser } from '../../src/outputs/pdf/browser.ts';
+import { findBrowser } from '../../src/browser/find.ts';
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);

@@ -1,17 +1,19 @@
 /**
- * Chromium for the EPUB: renders the generated cover and converts images
- * that e-readers cannot show. Launched on first use only (most books need it
- * for the cover alone), closed exactly once, and every page it opens is cut
- * off from the network: the only requests answered are for the files given
- * to `open()`, from memory.
+ * The EPUB's pages in the build's browser: the generated cover, and images
+ * that e-readers cannot show converted. The browser is the build's
+ * (src/browser/pool.ts), started on the first page asked for (most books
+ * need it for the cover alone); every page is served by the build's request
+ * policy (src/browser/requests.ts): only the files given to `open()`, from
+ * memory.
  */
 import type { Browser, Page } from 'puppeteer';
+import { BrowserNotFoundError } from '../../browser/find.ts';
+import type { SharedBrowser } from '../../browser/pool.ts';
+import { serveOnly } from '../../browser/requests.ts';
 import type { BookConfig } from '../../config.ts';
-import { BrowserNotFoundError } from '../pdf/browser.ts';
-import { SharedBrowser } from '../shared-browser.ts';
 
 /** An origin that never resolves: pages are served from memory under it. */
-export const ORIGIN = 'https://anthology.invalid/';
+export const ORIGIN = 'https://anthology.invalid';
 
 export interface Resource {
   type: string;
@@ -25,13 +27,10 @@ export class EpubBrowser {
   unavailable: string | undefined;
 
   private readonly shared: SharedBrowser;
-  private readonly owned: boolean;
 
-  /** `shared`: the build's browser (see shared-browser.ts); without it, this owns one and closes it. */
-  constructor(config: BookConfig, shared?: SharedBrowser) {
+  constructor(config: BookConfig, shared: SharedBrowser) {
     this.config = config;
-    this.shared = shared ?? new SharedBrowser(config);
-    this.owned = !shared;
+    this.shared = shared;
   }
 
   /** The browser, launched on first call; undefined (with `unavailable` set) when there is none. */
@@ -54,20 +53,15 @@ export class EpubBrowser {
     const page = await this.shared.newPage();
     page.setDefaultTimeout(this.config.pdf.timeout);
     await page.setViewport({ ...size, deviceScaleFactor: 1 });
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      const url = request.url();
-      const file = url.startsWith(ORIGIN) ? files.get(decodeURIComponent(url.slice(ORIGIN.length).split(/[?#]/)[0]!)) : undefined;
-      if (file) void request.respond({ status: 200, contentType: file.type, body: file.body });
-      else void request.abort('blockedbyclient');
+    await serveOnly(page, {
+      origin: ORIGIN,
+      lookup: (pathname) => {
+        const file = files.get(pathname.slice(1));
+        return file && (async () => ({ data: file.body, type: file.type }));
+      },
     });
-    await page.goto(ORIGIN + path, { waitUntil: 'load' });
+    await page.goto(`${ORIGIN}/${path}`, { waitUntil: 'load' });
     await page.evaluate(() => document.fonts.ready.then(() => undefined));
     return page;
-  }
-
-  /** Closes the browser if this owns it; the build's shared browser is closed by the build. */
-  async close(): Promise<void> {
-    if (this.owned) await this.shared.close();
   }
 }

@@ -30,15 +30,17 @@ import { formatNames } from '../../templates.ts';
 import type { Article } from '../../types.ts';
 import type { OutputContext, OutputFile } from '../types.ts';
 import { type AssembleResult, PdfAssembler } from './assemble.ts';
-import { type BuildBrowser, SharedBrowser } from '../shared-browser.ts';
-import { BrowserConnectError, BrowserLaunchError, BrowserNotFoundError } from './browser.ts';
+import { BrowserConnectError } from '../../browser/connect.ts';
+import { BrowserNotFoundError } from '../../browser/find.ts';
+import { BrowserLaunchError } from '../../browser/launch.ts';
+import type { BuildBrowser, SharedBrowser } from '../../browser/pool.ts';
 import { articleBody, FRONT_IDS, frontBody, frontPageRules, headingTexts, pageRules, printLabels, printResources, type TocEntry, tocEntries } from './documents.ts';
 import { FolioFont, type FolioStyle } from './folio.ts';
 import { articleLink, bookLink, destName, startId } from './links.ts';
 import { quickPageCount } from './pdf-file.ts';
 import { folioFontFile, realFontNames } from './print-fonts.ts';
 import { Printer, type PrintJob, type TableFit } from './printer.ts';
-import { MANIFEST, printJobKey, type ShardManifest, shardParts } from '../../shard.ts';
+import { MANIFEST, printJobKey, type Shard, type ShardManifest, type ShardSource, shardParts } from '../../shard.ts';
 import { marginsInPoints, type PageSetup, sameSetup, textWidth } from './setup.ts';
 
 const FOLIO_STYLE: FolioStyle = { size: 8, color: [0.45, 0.43, 0.4] };
@@ -51,7 +53,17 @@ const pdfDate = (): Date | undefined => {
   return epoch instanceof Date ? epoch : undefined;
 };
 
-export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
+/** What the PDF output needs besides the common context. */
+export interface PdfOptions {
+  /** The build's browsers (src/browser/pool.ts): this output opens pages in them, never launches or closes one. */
+  browser: SharedBrowser;
+  /** Print only this part of the articles, into a shard folder (see src/shard.ts). */
+  shard?: Shard & { source: ShardSource };
+  /** Merging shards: the printed articles by print key (files); an article with no print here is an error. */
+  prints?: ReadonlyMap<string, string>;
+}
+
+export async function writePdfs(ctx: OutputContext, options: PdfOptions): Promise<OutputFile[]> {
   const { book, diagnostics, signal } = ctx;
   const config = book.config;
   signal?.throwIfAborted();
@@ -65,15 +77,13 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
   const box = printBox(config);
   const resources = await printResources(book, ctx.templates, cover, (asset) => fitImage(asset, box, ctx.cache));
 
-  // The build's shared browser; called on its own (tests), this output owns one.
-  const owner = ctx.browser ?? new SharedBrowser(config, signal);
+  const owner = options.browser;
   let browsers: BuildBrowser[];
   try {
     if (owner.remote) ctx.progress.start('connect');
     browsers = await owner.getAll();
     if (owner.remote) ctx.progress.end('connect', `printing on ${browsers.length === 1 ? 'a remote browser' : `${browsers.length} remote browsers`} (${browsers.map((b) => b.name).join(', ')})`);
   } catch (error) {
-    if (!ctx.browser) await owner.close();
     if (error instanceof BrowserNotFoundError || error instanceof BrowserLaunchError || error instanceof BrowserConnectError) {
       diagnostics.error('pdf-browser', error.message, { file: error instanceof BrowserNotFoundError && config.pdf.browser ? config.file : undefined });
       return [];
@@ -81,10 +91,8 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
     throw error;
   }
   let printer: Printer | undefined;
-  const onAbort = () => {
-    printer?.close();
-    void owner.close();
-  };
+  // The build closes its browsers on Ctrl-C; the printer stops handing out pages.
+  const onAbort = () => printer?.close();
   signal?.addEventListener('abort', onAbort, { once: true });
   const partsDir = path.join(ctx.outDir, '.pdf-parts');
   const blocked = new Map<string, Set<string>>();
@@ -103,11 +111,11 @@ export async function writePdfs(ctx: OutputContext): Promise<OutputFile[]> {
         blocked.get(key)!.add(url);
       },
     });
-    return await (ctx.shard ? printShard : printAll)(ctx, { browsers, printer, partsDir, cover, blocked, css: resources.css });
+    const run: Run = { browsers, printer, partsDir, cover, blocked, css: resources.css, shard: options.shard, prints: options.prints };
+    return await (options.shard ? printShard : printAll)(ctx, run);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     printer?.close();
-    if (!ctx.browser) await owner.close();
     await rm(partsDir, { recursive: true, force: true });
   }
 }
@@ -123,6 +131,8 @@ interface Run {
   blocked: Map<string, Set<string>>;
   /** The stylesheet of every print. */
   css: string;
+  shard?: PdfOptions['shard'];
+  prints?: PdfOptions['prints'];
 }
 
 async function printAll(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
@@ -267,8 +277,8 @@ function cachedPrinter(ctx: OutputContext, run: Run, fromShards = true, onTables
   const base = printBase(run);
   const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, (await browserVersions(run)).join(',')) : undefined))();
   return async (job) => {
-    if (ctx.prints && fromShards) {
-      const file = ctx.prints.get(printJobKey(await base, job));
+    if (run.prints && fromShards) {
+      const file = run.prints.get(printJobKey(await base, job));
       if (!file) throw new Error('none of the shards printed it as this build would (were the shards built with other fonts installed?)');
       const pdf = await readFile(file).catch((error: NodeJS.ErrnoException) => {
         throw new Error(error.code === 'ENOENT' ? `the shard's print ${file} is missing (was the shard folder copied whole?)` : `cannot read the shard's print ${file}: ${error.message}`);
@@ -317,7 +327,7 @@ function reportTables(ctx: OutputContext, article: Article, fits: { where: strin
  */
 async function printShard(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
   const { book, progress } = ctx;
-  const shard = ctx.shard!;
+  const shard = run.shard!;
   const started = performance.now();
   const mine = shardParts(book.articles, shard.n)[shard.k - 1]!;
   const base = await printBase(run);

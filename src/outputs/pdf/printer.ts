@@ -7,14 +7,11 @@
  * JavaScript.
  *
  * Nothing outside the build can be read: the shell lives at a made-up origin
- * (`https://print.anthology.invalid/`), every request is intercepted, the
- * files of the build (the stylesheet, the fonts, the articles' images, the
- * cover) are answered from a fixed table, and every other request (any other
- * URL, `file:`, a local server) is refused before it leaves the browser.
- * As a second line, the browser runs with a host resolver that resolves
- * nothing and a proxy that does not exist (a remote browser, which is
- * started by someone else, gets the proxy for the build's own browser
- * context: see shared-browser.ts).
+ * (`https://print.anthology.invalid/`), and the build's request policy
+ * (src/browser/requests.ts) answers the files of the build (the stylesheet,
+ * the fonts, the articles' images, the cover) from a fixed table and refuses
+ * every other request. The pages come from the build's browsers
+ * (src/browser/pool.ts), which this never launches or closes.
  *
  * The pool may span several browsers (`--browser-ws`): `concurrency` pages
  * on each, and every job goes to whichever page is free first, so a faster
@@ -24,21 +21,11 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Browser, HTTPRequest, Page } from 'puppeteer';
+import type { Browser, Page } from 'puppeteer';
+import type { BuildBrowser } from '../../browser/pool.ts';
+import { serveOnly, type ServedBody } from '../../browser/requests.ts';
 
 export const PRINT_ORIGIN = 'https://print.anthology.invalid';
-
-/** A proxy that does not exist: what a request that escaped interception would run into. */
-export const OFFLINE_PROXY = 'http://127.0.0.1:9';
-
-/** Chrome flags that keep a page from reaching any network, even if a request escaped interception. */
-export const OFFLINE_ARGS = [
-  '--host-resolver-rules=MAP * ~NOTFOUND',
-  `--proxy-server=${OFFLINE_PROXY}`,
-  '--proxy-bypass-list=<-loopback>',
-  '--dns-prefetch-disable',
-  '--disable-features=NetworkPrediction,PrivacySandboxSettings4,OptimizationHints,MediaRouter',
-];
 
 export interface ServedFile {
   /** Absolute path of the file, or its content. */
@@ -92,20 +79,11 @@ export interface Printed {
 /** The table fitting, as source text evaluated in the print page. */
 const FIT_SCRIPT = readFileSync(fileURLToPath(new URL('./fit-tables.browser.js', import.meta.url)), 'utf8').replace(/^\s*\/\/.*\n/gm, '').trim().replace(/;$/, '');
 
-/** A browser to print on, and how to open a page there (see shared-browser.ts). */
-export interface PrintHost {
-  /** `local`, or the address of a remote browser: names it in messages and job counts. */
-  name: string;
-  remote: boolean;
-  browser: Browser;
-  newPage(): Promise<Page>;
-}
-
 export interface PrinterOptions {
   /** The browser to print on… */
   browser?: Browser;
   /** …or several: `concurrency` pages are opened on each. */
-  browsers?: readonly PrintHost[];
+  browsers?: readonly BuildBrowser[];
   /** Pages per browser. */
   concurrency: number;
   /** Milliseconds a job may take (load and print). */
@@ -119,7 +97,7 @@ export interface PrinterOptions {
   onBlocked?: (url: string, job: string | undefined) => void;
 }
 
-interface Host extends PrintHost {
+interface Host extends BuildBrowser {
   /** Jobs printed on it. */
   jobs: number;
   /** Disconnected: its pages are gone from the pool. */
@@ -309,40 +287,16 @@ export class Printer {
     const page = await host.newPage();
     const slot: Slot = { page, job: undefined, host };
     await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (request) => void this.answer(request, slot));
+    await serveOnly(page, { origin: PRINT_ORIGIN, lookup: (pathname) => this.lookup(pathname), onBlocked: (url) => this.options.onBlocked?.(url, slot.job) });
     page.setDefaultTimeout(this.options.timeoutMs);
     await page.goto(`${PRINT_ORIGIN}/`, { waitUntil: 'load', timeout: this.options.timeoutMs });
     return slot;
   }
 
-  private async answer(request: HTTPRequest, slot: Slot): Promise<void> {
-    const url = request.url();
-    try {
-      if (url.startsWith('data:')) return await request.continue();
-      const served = url.startsWith(PRINT_ORIGIN + '/') ? this.lookup(new URL(url).pathname) : undefined;
-      if (!served || request.method() !== 'GET') {
-        this.options.onBlocked?.(url, slot.job);
-        return await request.abort('blockedbyclient');
-      }
-      const body = await served();
-      await request.respond({ status: 200, body: body.data, contentType: body.type, headers: { 'Cache-Control': 'max-age=3600' } });
-    } catch {
-      // The page went away, or the file could not be read: the request fails.
-      await request.abort('failed').catch(() => {});
-    }
-  }
-
-  private lookup(pathname: string): (() => Promise<{ data: Buffer | string; type: string }>) | undefined {
+  private lookup(pathname: string): (() => Promise<ServedBody>) | undefined {
     if (pathname === '/') return async () => ({ data: this.shell, type: 'text/html; charset=utf-8' });
     if (pathname === '/print.css') return async () => ({ data: this.options.css, type: 'text/css; charset=utf-8' });
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(pathname);
-    } catch {
-      return undefined;
-    }
-    const entry = this.options.files.get(decoded);
+    const entry = this.options.files.get(pathname);
     if (!entry) return undefined;
     return async () => {
       if (entry.body !== undefined) return { data: entry.body, type: entry.type };

@@ -1,8 +1,8 @@
 /**
- * The build's browsers: started the first time an output asks for them
- * (the PDFs, or the EPUB's cover), shared by every output, and let go
- * exactly once by whoever created them — the build, at its end or on Ctrl-C.
- * Outputs never launch or close a browser of their own.
+ * The build's browsers, and their one owner: created by the build, started
+ * the first time a stage asks for them (the PDFs, the EPUB's cover), handed
+ * to every stage that needs one, and let go exactly once by the build, at
+ * its end or on Ctrl-C. Stages never launch or close a browser of their own.
  *
  * Usually that is one local Chromium, launched and closed here. With
  * `browserWs` (`--browser-ws`) it is instead one or more browsers someone
@@ -14,8 +14,9 @@
  */
 import type { Browser, BrowserContext, Page } from 'puppeteer';
 import type { BookConfig } from '../config.ts';
-import { closeBrowser, connectBrowser, displayUrl, launchBrowser, requireBrowser, BrowserConnectError } from './pdf/browser.ts';
-import { OFFLINE_ARGS, OFFLINE_PROXY } from './pdf/printer.ts';
+import { BrowserConnectError, connectBrowser, displayUrl } from './connect.ts';
+import { requireBrowser } from './find.ts';
+import { closeBrowser, launchBrowser, OFFLINE_ARGS, OFFLINE_PROXY } from './launch.ts';
 
 /** Longest wait for a remote browser to answer. */
 const CONNECT_TIMEOUT_MS = 30_000;
