@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOOL_ROOT } from '../src/build.ts';
 import { runDev } from '../src/dev/cli.ts';
 import { expandSelectorLists } from '../src/dev/paged-css.ts';
+import { BuildQueue } from '../src/dev/queue.ts';
 import { type DevServer, startDevServer } from '../src/dev/server.ts';
 import { findBrowser } from '../src/browser/find.ts';
 import { closeBrowser, launchBrowser } from '../src/browser/launch.ts';
@@ -362,6 +363,56 @@ describe('stopping', () => {
     expect(await runDev(['--port', 'abc'], io)).toBe(2);
     expect(err.join('')).toContain('--port expects a number');
     expect(await runDev(['--nope'], io)).toBe(2);
+  });
+});
+
+describe('the build queue', () => {
+  /** A queue whose builds finish when the test says so. */
+  const controlled = () => {
+    const builds: { changed: string[]; signal: AbortSignal; finish: (report?: string) => void }[] = [];
+    const started: (() => void)[] = [];
+    const queue = new BuildQueue<string>((changed, signal) =>
+      new Promise((resolve) => {
+        builds.push({ changed, signal, finish: resolve });
+        for (const s of started.splice(0)) s();
+      }),
+    );
+    const nextStart = () => new Promise<void>((resolve) => started.push(resolve));
+    return { queue, builds, nextStart };
+  };
+
+  it('runs one build at a time and gathers the saves made meanwhile into one more', async () => {
+    const { queue, builds, nextStart } = controlled();
+    const first = queue.first();
+    queue.schedule();
+    expect(builds).toHaveLength(1);
+    const second = nextStart();
+    queue.schedule(['a.md']);
+    queue.schedule(['b.md', 'a.md']);
+    expect(builds).toHaveLength(1);
+    const next = queue.next();
+    builds[0]!.finish('one');
+    expect(await first).toBe('one');
+    expect(await next).toBe('one');
+    await second;
+    expect(builds.map((b) => b.changed)).toEqual([[], ['a.md', 'b.md']]);
+    const idle = queue.idle()!;
+    builds[1]!.finish('two');
+    await idle;
+    expect(queue.idle()).toBeUndefined();
+    expect(await queue.first()).toBe('one');
+  });
+
+  it('interrupts the running build on close and schedules no more', async () => {
+    const { queue, builds } = controlled();
+    queue.schedule();
+    const closed = queue.close();
+    expect(builds[0]!.signal.aborted).toBe(true);
+    queue.schedule(['a.md']);
+    builds[0]!.finish(undefined);
+    await closed;
+    expect(builds).toHaveLength(1);
+    expect(queue.idle()).toBeUndefined();
   });
 });
 
