@@ -20,6 +20,7 @@ import { BuildQueue } from '../src/dev/queue.ts';
 import { type DevServer, startDevServer } from '../src/dev/server.ts';
 import { findBrowser } from '../src/browser/find.ts';
 import { closeBrowser, launchBrowser } from '../src/browser/launch.ts';
+import { expectAllGone } from './helpers/processes.ts';
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'dev');
 const browserPath = (await findBrowser().catch(() => null))?.path;
@@ -227,10 +228,10 @@ describe.skipIf(!browserPath)('the dev server in a browser', () => {
   it('reloads an open page by itself when its article changes', async () => {
     const page = await browser.newPage();
     await page.goto(new URL('/articles/binding.html', server.url).href, { waitUntil: 'load' });
-    await page.waitForFunction(() => document.querySelector('anthology-dev')?.getAttribute('data-state') === 'ok', { timeout: 10_000 });
+    await page.waitForFunction(() => document.querySelector('anthology-dev')?.getAttribute('data-state') === 'ok', { timeout: 60_000 });
     await page.evaluate(() => ((window as unknown as { stillHere: boolean }).stillHere = true));
     await edit('articles/binding.md', (t) => t.replace('Binding is patience.', 'Binding is mostly patience.'));
-    await page.waitForFunction(() => document.body.innerText.includes('Binding is mostly patience.'), { timeout: 15_000 });
+    await page.waitForFunction(() => document.body.innerText.includes('Binding is mostly patience.'), { timeout: 60_000 });
     expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBeUndefined();
     // The badge links to the article's print preview (the deferred client adds it once the page is parsed).
     await page.waitForSelector('anthology-dev');
@@ -244,7 +245,7 @@ describe.skipIf(!browserPath)('the dev server in a browser', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push((e as Error).message));
     await page.goto(new URL('/__anthology/print/alpha', server.url).href, { waitUntil: 'load' });
-    await page.waitForFunction(() => (window as unknown as { __anthologyPrint?: { done: boolean } }).__anthologyPrint?.done, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { __anthologyPrint?: { done: boolean } }).__anthologyPrint?.done, { timeout: 60_000 });
     const result = await page.evaluate(() => {
       const pages = Array.from(document.querySelectorAll('.pagedjs_page'));
       const margin = (p: Element, box: string) => {
@@ -283,7 +284,7 @@ describe.skipIf(!browserPath)('the dev server in a browser', () => {
   it('lays out the book: front matter, contents with page numbers, articles on right-hand pages', async () => {
     const page = await browser.newPage();
     await page.goto(new URL('/__anthology/print/', server.url).href, { waitUntil: 'load' });
-    await page.waitForFunction(() => (window as unknown as { __anthologyPrint?: { done: boolean } }).__anthologyPrint?.done, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { __anthologyPrint?: { done: boolean } }).__anthologyPrint?.done, { timeout: 60_000 });
     const result = await page.evaluate(() => ({
       pages: document.querySelectorAll('.pagedjs_page').length,
       cover: document.querySelector('.pagedjs_page .cover-title')?.textContent,
@@ -334,27 +335,41 @@ describe('stopping', () => {
     const tsx = pathToFileURL(path.join(TOOL_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
     const child = spawn(process.execPath, ['--import', tsx, '--input-type=module', '-e', code, '--', '--port', '0', '--no-cache'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    const printed = new Set<{ pattern: RegExp; resolve: () => void }>();
+    const read = (d: Buffer) => {
+      out += d;
+      for (const p of printed) if (p.pattern.test(out)) (printed.delete(p), p.resolve());
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
     const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    const deadline = Date.now() + 30_000;
-    while (!/Ctrl-C stops/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    /** Resolves once the output says `pattern` (fails when the process ends first). */
+    const says = (pattern: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        if (pattern.test(out)) return resolve();
+        printed.add({ pattern, resolve });
+        void exited.then((c) => reject(new Error(`anthology dev exited (${c}) without printing ${pattern}:\n${out}`)));
+      });
+    await says(/Ctrl-C stops/);
     expect(out).toMatch(/Site: +http:\/\/127\.0\.0\.1:\d+\//);
     expect(out).toMatch(/Print preview: +http:\/\/127\.0\.0\.1:\d+\/__anthology\/print\//);
     const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)![0];
     expect((await fetch(url)).status).toBe(200);
-    // Stop it in the middle of a rebuild, while the search indexer (a process of its own) runs.
+    // Stop it in the middle of a rebuild, while the search indexer (a process of its own) runs:
+    // watch for the processes it starts until there are some, or the rebuild is over.
+    let rebuilt = false;
+    void says(/alpha\.md changed/).then(() => (rebuilt = true), () => {});
     await edit('articles/alpha.md', (t) => t + '\nOne more line.\n');
     let children: number[] = [];
-    for (const until = Date.now() + 5_000; children.length === 0 && Date.now() < until; ) {
+    while (children.length === 0 && !rebuilt) {
       children = descendants(child.pid!);
       await new Promise((r) => setTimeout(r, 10));
     }
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     expect(out).toContain('anthology dev: stopped');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(children.filter(alive)).toEqual([]);
+    // Gone, or zombies waiting for init, once they have had the time to exit.
+    await expectAllGone(children, 60_000);
   });
 
   it('anthology dev: usage errors exit with 2', async () => {
@@ -470,7 +485,7 @@ function openEvents(url: URL): Promise<EventStream> {
         events,
         ended,
         close: () => req.destroy(),
-        waitFor(event, from, timeoutMs = 20_000) {
+        waitFor(event, from, timeoutMs = 60_000) {
           return new Promise((ok, fail) => {
             const check = () => {
               const found = events.slice(from).find((e) => e.event === event);
@@ -520,11 +535,3 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

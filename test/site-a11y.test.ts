@@ -99,9 +99,17 @@ async function checkPage(site: Served, rel: string, ready?: (page: Page) => Prom
 async function search(page: Page, query: string): Promise<void> {
   const input = await page.waitForSelector('.pagefind-ui__search-input');
   await input!.type(query);
-  // Titles first, then excerpts and sub-results.
-  await page.waitForFunction(() => document.querySelectorAll('.pagefind-ui__result-excerpt').length > 0 && !document.querySelector('.pagefind-ui__loading'), { timeout: 15_000, polling: 100 });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  // The results of the whole query (the message names it; typing searches again), each with its excerpt
+  // and sub-results (they replace the loading placeholders).
+  await page.waitForFunction(
+    (q) =>
+      document.querySelector('.pagefind-ui__message')?.textContent?.includes(q) &&
+      document.querySelector('.pagefind-ui__results') &&
+      document.querySelectorAll('.pagefind-ui__result-excerpt').length > 0 &&
+      !document.querySelector('.pagefind-ui__loading'),
+    { timeout: 60_000, polling: 100 },
+    query,
+  );
 }
 
 // ---------------------------------------------------------------------------
@@ -202,7 +210,8 @@ describe('the sample book', () => {
     for (const rel of rels) found.push(...(await checkPage(sampleSite, rel)));
     found.push(...(await checkPage(sampleSite, 'search.html', (page) => search(page, '活字'))));
     expect(found).toEqual([]);
-  });
+    // A dozen pages in two colour schemes, each checked by axe: minutes on a busy machine.
+  }, 600_000);
 });
 
 describe('the dev server', () => {
