@@ -14,6 +14,7 @@ import { lookup } from 'node:dns/promises';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { BlockList, isIP } from 'node:net';
 import path from 'node:path';
+import { createLimit } from '../limit.ts';
 import { visit } from 'unist-util-visit';
 import type { Diagnostics } from '../diagnostics.ts';
 import type { Article, Asset, Book } from '../types.ts';
@@ -111,21 +112,6 @@ export async function fetchRemoteImages(
 }
 
 /** Runs at most `n` of the given jobs at once. */
-function createLimit(n: number) {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    while (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
-    try {
-      return await job();
-    } finally {
-      running--;
-      waiting.shift()?.();
-    }
-  };
-}
-
 async function download(url: string, options: FetchImagesOptions): Promise<Fetched> {
   const key = createHash('sha256').update(url).digest('hex');
   const metaFile = path.join(options.cacheDir, `${key}.json`);

@@ -103,6 +103,21 @@ interface TopItem {
   se?: string;
 }
 
+/** A part being copied into the file: its parsed objects and how their numbers map into the file. */
+interface PartCopy {
+  ctx: PDFContext;
+  catalog: PDFDict;
+  pages: { refs: PDFRef[]; nodes: number[] };
+  /** Objects of the part that are not written (replaced by the file's own). */
+  skip: Set<number>;
+  /** Objects of the part replaced by others of the file (merged fonts, the structure root). */
+  redirect: Map<number, number>;
+  mapRef: (r: PDFRef) => number;
+  skipRef: (r: PDFObject | undefined) => void;
+  /** The first structure key of this part in the file's parent tree. */
+  keyOffset: number;
+}
+
 export class PdfAssembler {
   private readonly out: PdfFileWriter;
   private readonly g: { catalog: number; pagesRoot: number; structRoot: number; document: number; outlines: number; info: number; q: number; folioFont: number };
@@ -159,32 +174,57 @@ export class PdfAssembler {
     this.processPart(ctx, part, ids);
   }
 
+  /**
+   * Copies a part into the file: its structure tree, named destinations,
+   * outline, pages and fonts are joined to the file's, each by its own step,
+   * and every other object is written out renumbered.
+   */
   private processPart(ctx: PDFContext, part: PartOptions, ids: [string, PDFRef][]): void {
-    const { out, options } = this;
-    const book = options.mode === 'book';
     const catalogRef = ctx.trailerInfo.Root;
     const catalog = catalogRef instanceof PDFRef ? ctx.lookup(catalogRef) : undefined;
     if (!(catalog instanceof PDFDict)) throw new Error('The printed PDF has no catalog');
     const pages = collectPages(ctx, catalog);
     if (pages.refs.length === 0) throw new Error('The printed PDF has no pages');
 
-    const first = out.alloc(ctx.largestObjectNumber);
+    const first = this.out.alloc(ctx.largestObjectNumber);
     const skip = new Set<number>();
     const redirect = new Map<number, number>();
-    const mapRef = (r: PDFRef): number => redirect.get(r.objectNumber) ?? first + r.objectNumber - 1;
-    const skipRef = (r: PDFObject | undefined) => {
-      if (r instanceof PDFRef) skip.add(r.objectNumber);
+    const p: PartCopy = {
+      ctx,
+      catalog,
+      pages,
+      skip,
+      redirect,
+      mapRef: (r) => redirect.get(r.objectNumber) ?? first + r.objectNumber - 1,
+      skipRef: (r) => {
+        if (r instanceof PDFRef) skip.add(r.objectNumber);
+      },
+      keyOffset: this.structKey,
     };
-
     // Catalog, info and page tree are replaced by the file's own.
-    skipRef(catalogRef);
-    skipRef(ctx.trailerInfo.Info);
+    p.skipRef(catalogRef);
+    p.skipRef(ctx.trailerInfo.Info);
     for (const n of pages.nodes) skip.add(n);
 
+    this.copyStructure(p, part, ids);
+    this.copyDestinations(p);
+    this.copyOutline(p, part);
+    this.copyPages(p, part);
+    this.copyFonts(p);
+    for (const [r, obj] of ctx.enumerateIndirectObjects()) {
+      if (skip.has(r.objectNumber)) continue;
+      this.out.writeObject(first + r.objectNumber - 1, obj, p.mapRef);
+    }
+  }
+
+  /** Structure: the part's root becomes the book's Document (or the file's root); parent tree, ids and role maps join the file's. */
+  private copyStructure(p: PartCopy, part: PartOptions, ids: [string, PDFRef][]): void {
+    const { ctx, catalog, skip, redirect, mapRef, skipRef } = p;
+    const book = this.options.mode === 'book';
     // Structure: the part's root becomes the book's Document (or the file's root).
     const structRootRef = getRef(catalog, 'StructTreeRoot');
     const structRoot = structRootRef && ctx.lookup(structRootRef);
-    const keyOffset = this.structKey;
+    const keyOffset = p.keyOffset;
     if (structRootRef && structRoot instanceof PDFDict) {
       skip.add(structRootRef.objectNumber);
       redirect.set(structRootRef.objectNumber, book ? this.g.document : this.g.structRoot);
@@ -217,7 +257,12 @@ export class PdfAssembler {
       }
       this.structKey += next;
     }
+  }
 
+  /** Named destinations: the book keeps one table of them; a single article keeps its own. */
+  private copyDestinations(p: PartCopy): void {
+    const { ctx, catalog, mapRef, skipRef } = p;
+    const book = this.options.mode === 'book';
     // Named destinations.
     const destsRef = catalog.get(PDFName.of('Dests'));
     const dests = lookup(ctx, destsRef);
@@ -235,8 +280,14 @@ export class PdfAssembler {
     if (catalog.get(PDFName.of('Names')) !== undefined && book) {
       throw new Error('The printed PDF has a /Names dictionary, which this assembly does not merge');
     }
+  }
 
+  /** Outline: an article's bookmarks go under its entry of the book (or stay its own); the front matter's are dropped. */
+  private copyOutline(p: PartCopy, part: PartOptions): void {
+    const { ctx, catalog, pages, skip, redirect, mapRef } = p;
+    const book = this.options.mode === 'book';
     // Outline.
+    const out = this.out;
     const outlinesRef = getRef(catalog, 'Outlines');
     const outlines = outlinesRef && ctx.lookup(outlinesRef);
     if (outlines instanceof PDFDict && part.headings) repairTitles(ctx, outlines, part.headings);
@@ -255,8 +306,12 @@ export class PdfAssembler {
       this.single.outlines = mapRef(outlinesRef);
     }
     if (book) this.starts.push(this.pageCount + 1);
+  }
 
-    // Pages: new parents, shifted structure keys, page numbers, links.
+  /** Pages: new parents, shifted structure keys, page numbers, links. */
+  private copyPages(p: PartCopy, part: PartOptions): void {
+    const { ctx, pages, mapRef } = p;
+    const keyOffset = p.keyOffset;
     for (const [index, pageRef] of pages.refs.entries()) {
       const page = ctx.lookup(pageRef) as PDFDict;
       const node = this.pageNode();
@@ -274,8 +329,11 @@ export class PdfAssembler {
       }
       if (this.options.folios && part.folio?.(index)) this.addFolio(ctx, page, box, mapRef);
     }
+  }
 
-    // Fonts shared by all parts (a book), or kept as the part has them (one article), under their real names.
+  /** Fonts: shared by all parts (a book), or kept as the part has them (one article), under their real names. */
+  private copyFonts(p: PartCopy): void {
+    const { ctx, pages, skip, redirect } = p;
     const seen = new Set<number>();
     const fonts = this.fonts;
     const renames = this.options.fontNames ?? new Map<string, FontNames>();
@@ -287,11 +345,6 @@ export class PdfAssembler {
         redirect.set(font.objectNumber, merged.replacement);
         for (const n of merged.objects) skip.add(n);
       });
-    }
-
-    for (const [r, obj] of ctx.enumerateIndirectObjects()) {
-      if (skip.has(r.objectNumber)) continue;
-      out.writeObject(first + r.objectNumber - 1, obj, mapRef);
     }
   }
 

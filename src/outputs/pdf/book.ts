@@ -1,0 +1,194 @@
+/**
+ * The anthology: every article printed once (its pages of the book, and its
+ * own PDF), the front matter printed with the real page numbers, and the
+ * parts assembled into one PDF, each article starting on a right-hand page.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { bookEditors } from '../../config.ts';
+import { formatNames } from '../../templates.ts';
+import type { OutputContext, OutputFile } from '../types.ts';
+import { writeArticlePdf } from './article-pdf.ts';
+import { type AssembleResult, PdfAssembler } from './assemble.ts';
+import { FRONT_IDS, frontBody, frontPageRules, headingTexts, printLabels, type TocEntry, tocEntries } from './documents.ts';
+import { FolioFont } from './folio.ts';
+import { articleJobs, FOLIO_STYLE, forEachArticle, jobsPerBrowser, pdfDate, reportBlocked, reportTables, type Run } from './jobs.ts';
+import { bookLink, destName, startId } from './links.ts';
+import { quickPageCount } from './pdf-file.ts';
+import { cachedPrinter } from './print-cache.ts';
+import { folioFontFile, realFontNames } from './print-fonts.ts';
+import type { PrintJob, TableFit } from './printer.ts';
+import { marginsInPoints, sameSetup } from './setup.ts';
+
+export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
+  const { book, templates, diagnostics, progress, signal } = ctx;
+  const { printer, partsDir, cover } = run;
+  const config = book.config;
+  const bookSetup = config.pdf.book;
+  const articleSetup = config.pdf.article;
+  const shared = sameSetup(bookSetup, articleSetup);
+  const started = performance.now();
+  const folioFont = new FolioFont(folioFontFile());
+  const n = book.articles.length;
+  // Prints (one or two per article, the front matter twice), then one step per article to assemble.
+  const total = n * (shared ? 1 : 2) + 2 + n;
+  let done = 0;
+  const tick = () => progress.tick('pdf', ++done, total);
+  progress.start('pdf', total);
+  await mkdir(path.join(ctx.outDir, 'pdf'), { recursive: true });
+  await mkdir(partsDir, { recursive: true });
+
+  const tables = new Map<PrintJob, TableFit[]>();
+  const printArticle = cachedPrinter(ctx, run, true, (job, fits) => tables.set(job, fits));
+  // The cover and contents too: unchanged titles and page numbers, unchanged pages.
+  const printFront = cachedPrinter(ctx, run, false);
+
+  const frontJob = async (entries: TocEntry[]): Promise<PrintJob> => ({
+    body: await frontBody(templates, book, entries, cover),
+    lang: config.lang ?? 'en',
+    title: config.title,
+    pageCss: frontPageRules(bookSetup),
+    outline: false,
+    label: FRONT_LABEL,
+  });
+  const entries = tocEntries(book);
+  const frontDraft = printFront(await frontJob(entries)).then((pdf) => {
+    tick();
+    return pdf;
+  });
+  // Awaited after the articles; until then a failure must not count as unhandled.
+  frontDraft.catch(() => {});
+
+  // 1. Every article: its part of the book, and its own PDF.
+  const own: OutputFile[] = [];
+  const parts: { file: string; pages: number }[] = [];
+  const failed = await forEachArticle(ctx, run, book.articles.keys(), async (article, index) => {
+    const jobs = await articleJobs(ctx, article, index);
+    const part = await printArticle(jobs.book);
+    tick();
+    const file = path.join(partsDir, `${index}.pdf`);
+    await writeFile(file, part);
+    const pages = quickPageCount(part);
+    if (pages === undefined) throw new Error('Chromium wrote a PDF whose pages could not be counted');
+    parts[index] = { file, pages };
+    const single = jobs.own ? await printArticle(jobs.own) : part;
+    if (jobs.own) tick();
+    const fits = [
+      { where: jobs.own ? 'the book' : 'the book and its own PDF', tables: tables.get(jobs.book) ?? [] },
+      { where: 'its own PDF', tables: (jobs.own && tables.get(jobs.own)) || [] },
+    ].filter((f) => f.tables.length);
+    if (fits.length) reportTables(ctx, article, fits);
+    own[index] = await writeArticlePdf(ctx, article, single, folioFont, articleSetup);
+  });
+  const written = own.filter((f) => f !== undefined);
+
+  // 2. Where every article starts, and the contents with those numbers.
+  let front: Uint8Array;
+  let starts: number[];
+  try {
+    const draft = await frontDraft;
+    if (failed) return written;
+    let frontPages = quickPageCount(draft)!;
+    for (let attempt = 1; ; attempt++) {
+      starts = plan(frontPages, parts.map((p) => p.pages));
+      front = await printFront(await frontJob(entries.map((e, i) => ({ ...e, page: starts[i] }))));
+      const pages = quickPageCount(front)!;
+      if (pages === frontPages) break;
+      // The numbers changed the length of the contents (they should not): plan again.
+      if (attempt === 3) throw new Error(`the contents take ${pages} pages with page numbers but ${frontPages} without`);
+      frontPages = pages;
+    }
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    diagnostics.error('pdf-print', `Cannot print the book's cover, title page and contents: ${(error as Error).message}`, { file: config.file });
+    return written;
+  } finally {
+    reportBlocked(ctx, run.blocked, FRONT_LABEL, config.file);
+  }
+  tick();
+  // The print pages go now, to free their memory for the assembly; the
+  // browser itself belongs to the build (the EPUB may still need it).
+  printer.close();
+
+  // 3. The book, and a check that every article starts where the contents say.
+  const name = `${config.output.name}.pdf`;
+  const result = await assembleBook(ctx, path.join(ctx.outDir, name), front, parts, folioFont, tick);
+  const moved = book.articles.filter((_, i) => result.starts[i + 1] !== starts[i]);
+  if (moved.length) {
+    diagnostics.error('pdf-contents', `The contents give the wrong page for ${moved.map((a) => `"${a.title}"`).join(', ')}: this is a bug of the PDF output, please report it`, { file: config.file });
+    return written;
+  }
+  written.push({ path: name, bytes: result.bytes, pages: result.pages });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  progress.end('pdf', `${n} articles and the book (${result.pages} pages) in ${seconds} s${jobsPerBrowser(run)}`);
+  return written;
+}
+
+const FRONT_LABEL = 'the front matter';
+
+/** First page of each article, given the pages of the front matter and of each article. */
+export function plan(frontPages: number, articlePages: number[]): number[] {
+  const starts: number[] = [];
+  let last = frontPages;
+  for (const pages of articlePages) {
+    if (last % 2 === 1) last++; // a blank left-hand page
+    starts.push(last + 1);
+    last += pages;
+  }
+  return starts;
+}
+
+async function assembleBook(
+  ctx: OutputContext,
+  file: string,
+  front: Uint8Array,
+  parts: { file: string; pages: number }[],
+  folioFont: FolioFont,
+  onPart: () => void,
+): Promise<AssembleResult> {
+  const { book, templates } = ctx;
+  const config = book.config;
+  const labels = printLabels(templates.labels(config.lang ?? 'en'), config.lang ?? 'en');
+  const tags = [...book.tags.keys()];
+  const asm = new PdfAssembler({
+    file,
+    mode: 'book',
+    rightHandStarts: true,
+    fontNames: realFontNames(),
+    info: {
+      title: config.subtitle ? `${config.title}: ${config.subtitle}` : config.title,
+      author: formatNames(bookEditors(config), config.lang ?? 'en') || undefined,
+      subject: config.description,
+      keywords: tags.length ? tags.join(', ') : undefined,
+      lang: config.lang ?? 'en',
+      creator: 'anthology',
+      created: pdfDate(),
+    },
+    folios: { font: folioFont, style: FOLIO_STYLE, margins: marginsInPoints(config.pdf.book) },
+    links: (uri) => bookLink(book, uri),
+    frontBookmarks: [
+      { title: labels.cover!, dest: destName(FRONT_IDS.cover) },
+      { title: labels.contents!, dest: destName(FRONT_IDS.contents) },
+    ],
+    pageLayout: 'TwoPageRight',
+  });
+  try {
+    await asm.addPart(front, { structType: 'Part' });
+    const open = book.articles.length <= 12;
+    for (const [i, article] of book.articles.entries()) {
+      ctx.signal?.throwIfAborted();
+      await asm.addPart(await readFile(parts[i]!.file), {
+        structType: 'Art',
+        folio: (page) => page > 0,
+        bookmark: { title: article.title, open },
+        startName: destName(startId(article)),
+        headings: headingTexts(article),
+      });
+      onPart();
+    }
+    return asm.finish();
+  } catch (error) {
+    asm.abandon();
+    throw error;
+  }
+}
