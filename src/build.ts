@@ -23,6 +23,7 @@ import type { OutputContext, OutputFile } from './outputs/types.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import { loadTemplates, type Templates } from './templates.ts';
 import type { Book } from './types.ts';
+import { isDir, isInside } from './paths.ts';
 
 export type Format = 'html' | 'pdf' | 'epub';
 export const FORMATS: readonly Format[] = ['html', 'pdf', 'epub'];
@@ -209,12 +210,12 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
     if (diagnostics.hasErrors()) return fail(book);
   }
-  if (isInsideOrSame(outDir, root) || isInsideOrSame(root, outDir)) {
+  if (isInside(outDir, root) || isInside(root, outDir)) {
     diagnostics.error('out-dir', `The output folder ${outDir} and the articles folder ${root} must not contain each other: the build replaces the output folder whole`);
     return fail(book);
   }
 
-  const templatesDir = options.templates ? path.resolve(cwd, options.templates) : (await isDir(path.join(cwd, 'templates'))) ? path.join(cwd, 'templates') : path.join(TOOL_ROOT, 'templates');
+  const templatesDir = options.templates ? path.resolve(cwd, options.templates) : isDir(path.join(cwd, 'templates')) ? path.join(cwd, 'templates') : path.join(TOOL_ROOT, 'templates');
   let templates: Templates;
   try {
     templates = await loadTemplates(templatesDir);
@@ -336,15 +337,3 @@ function writeErrorReason(error: NodeJS.ErrnoException & { dest?: string }): str
   return `${WRITE_ERRORS[error.code!]}${where ? ` (${where})` : ''}`;
 }
 
-function isInsideOrSame(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-async function isDir(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isDirectory();
-  } catch {
-    return false;
-  }
-}

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../paths.ts';
 import type { Asset } from '../types.ts';
 import { type Inspection, inspectImage } from './inspect.ts';
 import { cleanSvg } from './svg.ts';
@@ -22,12 +23,6 @@ export const MEDIA_TYPES: Readonly<Record<string, string>> = {
 export type Resolution =
   | { ok: true; file: string }
   | { ok: false; reason: 'outside' | 'missing' | 'not-a-file' | 'unsupported'; file: string };
-
-/** True when `file` is `root` or lies below it. */
-export function isInside(root: string, file: string): boolean {
-  const rel = path.relative(root, file);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 /**
  * Resolves a reference written in an article (already URL-decoded) to a file

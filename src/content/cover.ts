@@ -9,6 +9,7 @@ import { bombMessage } from '../assets/inspect.ts';
 import type { Diagnostic } from '../diagnostics.ts';
 import type { BookContext } from '../markdown/data.ts';
 import type { Asset } from '../types.ts';
+import { decodeSafe } from '../paths.ts';
 
 export interface CoverResult {
   asset?: Asset;
@@ -25,12 +26,7 @@ export async function articleCover(cover: string, file: string, book: BookContex
     warn('image-src', `Unexpected cover image address \`${src}\` (\`cover\` in the front matter): only files inside the articles folder are allowed; ${without}`);
     return { diagnostics };
   }
-  let ref = src;
-  try {
-    ref = decodeURIComponent(src.split(/[?#]/)[0]!);
-  } catch {
-    // A stray % is part of the file name.
-  }
+  const ref = decodeSafe(src.split(/[?#]/)[0]!);
   const found = await resolveLocal(book.root, file, ref);
   if (!found.ok) {
     if (found.reason === 'outside') warn('image-outside-root', `Unexpected cover image \`${src}\` outside the articles folder: it is not read; move the image into the articles folder (the path is relative to the article); ${without}`);

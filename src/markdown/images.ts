@@ -12,6 +12,7 @@ import type { VFile } from 'vfile';
 import { hashAsset, MEDIA_TYPES, resolveLocal } from '../assets/files.ts';
 import { bombMessage, unusableImageMessage } from '../assets/inspect.ts';
 import type { Asset } from '../types.ts';
+import { decodeSafe } from '../paths.ts';
 
 export default function rehypeImages() {
   return async (tree: Root, file: VFile): Promise<undefined> => {
@@ -47,12 +48,7 @@ export default function rehypeImages() {
         continue;
       }
       if (!book || !file.path) continue;
-      let ref: string;
-      try {
-        ref = decodeURIComponent(src.split(/[?#]/)[0]!);
-      } catch {
-        ref = src;
-      }
+      const ref = decodeSafe(src.split(/[?#]/)[0]!);
       const found = await resolveLocal(book.root, file.path, ref);
       if (!found.ok) {
         const why =

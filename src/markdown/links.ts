@@ -7,7 +7,7 @@ import type { Root } from 'hast';
 import path from 'node:path';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { isInside } from '../assets/files.ts';
+import { decodeSafe, isInside } from '../paths.ts';
 import { fragmentFor } from '../urls.ts';
 
 const MARKDOWN = /\.(md|markdown)$/i;
@@ -24,8 +24,8 @@ export default function rehypeArticleLinks() {
       if (href.startsWith('#')) return;
       if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(href)) return;
       const [rawPath = '', ...rest] = href.split('#');
-      const fragment = safeDecode(rest.join('#'));
-      const decoded = safeDecode(rawPath.split('?')[0]!);
+      const fragment = decodeSafe(rest.join('#'));
+      const decoded = decodeSafe(rawPath.split('?')[0]!);
       if (!decoded) return;
       const target = path.resolve(path.dirname(file.path), decoded);
       const rel = path.relative(book.root, target).split(path.sep).join('/');
@@ -53,12 +53,4 @@ export default function rehypeArticleLinks() {
       node.properties = { className: ['broken-link'] };
     });
   };
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
 }
