@@ -3,13 +3,14 @@
  * the articles folder and the templates folder in use (the book's own, else
  * the tool's).
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { TOOL_ROOT } from '../build.ts';
 import { loadConfig } from '../config.ts';
 import { locateConfig } from '../locate-config.ts';
 import { relative } from './problems.ts';
 import type { WatchTarget } from './watch.ts';
+import { isDir, isInside } from '../paths.ts';
 
 /** The templates the build uses: the book's own `templates/` folder, else the tool's. */
 export function templatesFolder(cwd: string): string {
@@ -33,7 +34,7 @@ export async function bookFiles(cwd: string, options: { articles?: string; confi
   const configFile = choice.file ?? path.join(cwd, 'book.config.yaml');
   root ??= choice.articles ?? (options.articles ? path.resolve(cwd, options.articles) : config ? path.resolve(config.base, config.articles) : path.join(cwd, 'articles'));
   const templates = templatesFolder(cwd);
-  const own = templates === path.join(TOOL_ROOT, 'templates') && !isInsideDir(TOOL_ROOT, cwd);
+  const own = templates === path.join(TOOL_ROOT, 'templates') && !isInside(TOOL_ROOT, cwd);
   const shown = [
     ...(existsSync(configFile) ? [relative(cwd, configFile)] : []),
     `${relative(cwd, root)}/${isDir(root) ? '' : ' (not there yet)'}`,
@@ -46,15 +47,3 @@ export async function bookFiles(cwd: string, options: { articles?: string; confi
   return { targets, shown };
 }
 
-function isInsideDir(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-function isDir(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}

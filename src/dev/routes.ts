@@ -11,6 +11,7 @@ import { PRINT_BASE, PRINT_FILES } from './print.ts';
 import { printRoutes } from './print-routes.ts';
 import { type DevRequest, type Handler, send, sendFile } from './respond.ts';
 import { siteRoutes } from './site-routes.ts';
+import { decodeSafe } from '../paths.ts';
 
 export interface RoutesContext {
   /** The address the server listens on: on a loopback address, requests must name this machine. */
@@ -108,10 +109,3 @@ function localHostHeader(header: string | undefined): boolean {
   return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
-function decodeSafe(s: string): string {
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}

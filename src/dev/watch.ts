@@ -12,8 +12,9 @@
  * events are gathered and reported together once nothing has happened for
  * `debounceMs`.
  */
-import { type FSWatcher, readdirSync, statSync, watch } from 'node:fs';
+import { type FSWatcher, readdirSync, watch } from 'node:fs';
 import path from 'node:path';
+import { isDir } from '../paths.ts';
 
 export interface WatchTarget {
   /** A folder (watched with everything below it) or a single file (its folder is watched, filtered by name). */
@@ -134,12 +135,12 @@ function watchTree(target: WatchTarget, report: (file: string) => void, gone: ()
     let watcher: FSWatcher;
     try {
       watcher = watch(dir, (_event, file) => {
-        if (dir === root && !isDirectory(root)) return gone();
+        if (dir === root && !isDir(root)) return gone();
         if (file === null) return report(dir);
         const full = path.join(dir, file.toString());
         if (ignoredPath(path.relative(root, full))) return;
         report(full);
-        if (isDirectory(full)) add(full, true);
+        if (isDir(full)) add(full, true);
         else if (dirs.has(full)) removeBelow(full);
       });
     } catch {
@@ -162,7 +163,7 @@ function watchTree(target: WatchTarget, report: (file: string) => void, gone: ()
       if (ignoredPath(path.relative(root, full))) continue;
       // Files of a folder that appeared (moved or copied in) count as changed.
       if (announce) report(full);
-      if (isDirectory(full)) add(full, announce);
+      if (isDir(full)) add(full, announce);
     }
   };
   const removeBelow = (dir: string) => {
@@ -186,10 +187,3 @@ function watchTree(target: WatchTarget, report: (file: string) => void, gone: ()
   };
 }
 
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
