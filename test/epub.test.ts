@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bookIdentifier } from '../src/outputs/epub.ts';
-import { idMapFor, safeId, strictUri } from '../src/outputs/epub/chapter.ts';
+import { idMapFor, safeId } from '../src/outputs/epub/ids.ts';
 import { readCmap } from '../src/outputs/epub/cmap.ts';
 import { FontPlanner } from '../src/outputs/epub/fonts.ts';
 import { collectText } from '../src/outputs/epub/text.ts';
@@ -17,6 +17,7 @@ import { buildEpubFixture, type BuiltEpub } from './helpers/epub-build.ts';
 import { epubcheck, type EpubcheckMessage, findEpubcheck } from './helpers/epubcheck.ts';
 import { readZip, zipFiles } from './helpers/epub-zip.ts';
 import { h } from 'hastscript';
+import { strictUri } from '../src/urls.ts';
 import fontkit from '@pdf-lib/fontkit';
 
 const postscriptName = (bytes: Buffer) => (fontkit.create(bytes) as { postscriptName: string }).postscriptName;

@@ -3,7 +3,8 @@ import { toHtml } from 'hast-util-to-html';
 import { VFile } from 'vfile';
 import { createProcessor, processMarkdown } from '../src/markdown/processor.ts';
 import { resolveTree } from '../src/markdown/resolve.ts';
-import { idMapFor, prepareChapter } from '../src/outputs/epub/chapter.ts';
+import { createChapterProcessor, prepareChapter } from '../src/outputs/epub/chapter.ts';
+import { idMapFor } from '../src/outputs/epub/ids.ts';
 import { fragmentFor, validUrl } from '../src/urls.ts';
 
 const processor = createProcessor();
@@ -160,7 +161,7 @@ describe('task lists', () => {
     expect(labels).toEqual(['校对第一章链接', '子任务', '图 看图', 'A loose item']);
     // The EPUB keeps the names.
     const resolved = resolveTree(tree, { articleHref: (s) => s, assetHref: (n) => n, remoteImages: 'placeholder' });
-    const chapter = toHtml(prepareChapter(resolved, { ids: idMapFor(resolved), imageLabel: '图片' }).tree);
+    const chapter = toHtml(prepareChapter(createChapterProcessor(), resolved, { ids: idMapFor(resolved), imageLabel: '图片' }).tree);
     expect([...chapter.matchAll(/<input [^>]*aria-label="([^"]*)"/g)].map((m) => m[1])).toEqual(labels);
   });
 });

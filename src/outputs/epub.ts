@@ -17,11 +17,14 @@ import { formatBytes, sourceDateEpoch } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, coverView, type Labels, type Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
+import { strictUri } from '../urls.ts';
 import type { SharedBrowser } from '../browser/pool.ts';
 import { EpubBrowser } from './epub/browser.ts';
-import { idMapFor, mapFragment, MISSING_IMAGE, prepareChapter, strictUri } from './epub/chapter.ts';
+import { createChapterProcessor, prepareChapter } from './epub/chapter.ts';
 import { makeCover } from './epub/cover.ts';
 import { FontPlanner } from './epub/fonts.ts';
+import { idMapFor, mapFragment } from './epub/ids.ts';
+import { MISSING_IMAGE } from './epub/image-fallbacks.ts';
 import { type EpubImage, prepareImages } from './epub/images.ts';
 import { profileRules, withoutColours } from './epub/profile.ts';
 import { CSS_FILE, NAV_FILE, NCX_FILE, packageEpub, type PackageFile } from './epub/package.ts';
@@ -66,6 +69,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
     const width = Math.max(3, String(book.articles.length).length);
     const fileOf = new Map(book.articles.map((a, i) => [a.slug, `a${String(i + 1).padStart(width, '0')}.xhtml`]));
     const idMaps = new Map(book.articles.map((a) => [a.slug, idMapFor(a.tree)]));
+    const chapters = createChapterProcessor();
     const documents: { filename: string; title: string; xhtml: string }[] = [];
     const usedImages = new Set<EpubImage>();
     let imageCount = 0;
@@ -90,7 +94,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
         remoteImages: 'placeholder',
         imageLabel: articleLabels.image ?? 'Image',
       });
-      const prepared = prepareChapter(resolved, { ids, imageLabel: articleLabels.image ?? 'Image' });
+      const prepared = prepareChapter(chapters, resolved, { ids, imageLabel: articleLabels.image ?? 'Image' });
       imageCount += prepared.images;
       imagesWithoutAlt += prepared.imagesWithoutAlt;
       const av = articleView(book, article, i);
