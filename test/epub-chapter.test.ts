@@ -9,10 +9,12 @@ import rehypeParse from 'rehype-parse';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { describe, expect, it } from 'vitest';
-import { createChapterProcessor, prepareChapter } from '../src/outputs/epub/chapter.ts';
+import { chapterDocument, createChapterProcessor, prepareChapter } from '../src/outputs/epub/chapter.ts';
 import rehypeEpubFootnotes from '../src/outputs/epub/footnotes.ts';
 import { idMapFor, safeId } from '../src/outputs/epub/ids.ts';
 import rehypeEpubImageFallbacks, { MISSING_IMAGE } from '../src/outputs/epub/image-fallbacks.ts';
+import type { TextStyle } from '../src/outputs/epub/fonts.ts';
+import { BODY_SLOT, collectText, collectXhtml } from '../src/outputs/epub/text.ts';
 import { SKIP, visitElements } from '../src/outputs/epub/walk.ts';
 import { toXml } from '../src/outputs/epub/xml.ts';
 
@@ -176,6 +178,69 @@ describe('EPUB chapter: images', () => {
       '<figure><span class="remote-image"><a class="remote-image-url" href="https://x/y.png">https://x/y.png</a></span><figcaption>Cap</figcaption></figure>' +
         `<figure>${placeholder('Other')}<figcaption>Cap</figcaption></figure>`,
     );
+  });
+});
+
+describe('EPUB chapter: characters for the fonts', () => {
+  /** What a FontPlanner would be told, by style (`cjk+b`, `latin+i`…). */
+  function recorder() {
+    const text: Record<string, string> = {};
+    return {
+      text,
+      add(style: TextStyle, value: string) {
+        const key = `${style.role}${style.bold ? '+b' : ''}${style.italic ? '+i' : ''}`;
+        text[key] = (text[key] ?? '') + value;
+      },
+    };
+  }
+
+  const shell = `<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="zh-CN" xml:lang="zh-CN">
+<head><title>不算</title><style>p::before { content: "样式"; }</style></head>
+<body><h1 class="article-title">标题 &amp; 题</h1><p hidden="hidden">藏</p>
+<div class="article-body">
+${BODY_SLOT}
+</div>
+</body>
+</html>`;
+  const body = (): Root => ({
+    type: 'root',
+    children: [
+      h('p', ['中文 ', h('strong', '粗'), ' ', h('code', 'x'), ' ', h('em', { lang: 'en' }, 'it'), h('span.hljs-comment', '注'), h('span', { hidden: true }, '隐'), h('span', { hidden: false }, '显')]),
+      h('pre', [h('code', [h('span.hljs-strong', 'y'), '<&>'])]),
+      h('p.summary', { lang: 'en' }, 'Summary'),
+      h('template', ['模板']),
+    ],
+  });
+
+  it('takes each run of text in the style of its element, from the template and the body', () => {
+    const sink = recorder();
+    const xhtml = chapterDocument(shell, body(), sink);
+    expect(xhtml).toContain('<div class="article-body">\n<p>中文 <strong>粗</strong>');
+    expect(sink.text).toEqual({
+      'cjk+b': '标题 & 题粗',
+      cjk: '中文 显',
+      'mono+b': 'y',
+      mono: 'x<&>',
+      'latin+i': 'it',
+      'cjk+i': '注',
+      'latin+b': 'Summary',
+    });
+  });
+
+  it('finds the same characters in the written document as in the tree', () => {
+    const fromTree = recorder();
+    const xhtml = chapterDocument(shell, body(), fromTree);
+    const fromDocument = recorder();
+    collectXhtml(xhtml, fromDocument);
+    expect(fromDocument.text).toEqual(fromTree.text);
+  });
+
+  it('reads an HTML document (the cover draft) as the browser does', () => {
+    const sink = recorder();
+    collectText('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>不算</title></head><body><h1>书名</h1><p>编<br>者</p><div lang="en">Publisher</div></body></html>', sink);
+    expect(sink.text).toEqual({ 'cjk+b': '书名', cjk: '编者', latin: 'Publisher' });
   });
 });
 

@@ -20,7 +20,7 @@ import type { Book } from '../types.ts';
 import { strictUri } from '../urls.ts';
 import type { SharedBrowser } from '../browser/pool.ts';
 import { EpubBrowser } from './epub/browser.ts';
-import { createChapterProcessor, prepareChapter } from './epub/chapter.ts';
+import { chapterDocument, createChapterProcessor, prepareChapter } from './epub/chapter.ts';
 import { makeCover } from './epub/cover.ts';
 import { FontPlanner } from './epub/fonts.ts';
 import { idMapFor, mapFragment } from './epub/ids.ts';
@@ -28,8 +28,8 @@ import { MISSING_IMAGE } from './epub/image-fallbacks.ts';
 import { type EpubImage, prepareImages } from './epub/images.ts';
 import { profileRules, withoutColours } from './epub/profile.ts';
 import { CSS_FILE, NAV_FILE, NCX_FILE, packageEpub, type PackageFile } from './epub/package.ts';
-import { collectText, generatedText } from './epub/text.ts';
-import { toXml, xmlChars } from './epub/xml.ts';
+import { BODY_SLOT, collectXhtml, generatedText } from './epub/text.ts';
+import { xmlChars } from './epub/xml.ts';
 import type { OutputContext, OutputFile } from './types.ts';
 
 const COVER_PAGE = 'cover.xhtml';
@@ -70,6 +70,8 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
     const fileOf = new Map(book.articles.map((a, i) => [a.slug, `a${String(i + 1).padStart(width, '0')}.xhtml`]));
     const idMaps = new Map(book.articles.map((a) => [a.slug, idMapFor(a.tree)]));
     const chapters = createChapterProcessor();
+    // The characters each document shows, by style, for the fonts (chapters as they are made).
+    const planner = new FontPlanner();
     const documents: { filename: string; title: string; xhtml: string }[] = [];
     const usedImages = new Set<EpubImage>();
     let imageCount = 0;
@@ -104,15 +106,15 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
         return image?.href;
       });
       if (cover) imageCount++;
-      const xhtml = await templates.render('epub/chapter', {
+      const shell = await templates.render('epub/chapter', {
         book: view,
         article: { ...av, sourceHref: httpUrl(article.source) },
         labels: articleLabels,
         stylesheet: CSS_FILE,
         cover,
-        content: toXml(prepared.tree),
+        content: BODY_SLOT,
       });
-      documents.push({ filename: file, title: article.title, xhtml: xmlChars(xhtml) });
+      documents.push({ filename: file, title: article.title, xhtml: chapterDocument(shell, prepared.tree, planner) });
       toc.push({
         title: article.title,
         href: file,
@@ -147,8 +149,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
     // Fonts, subset to what the documents render, and the stylesheet.
     const theme = await templates.read('css/epub.css');
     const css = rules.colours ? theme : withoutColours(theme);
-    const planner = new FontPlanner();
-    for (const doc of [coverPage, titlePage, nav, ...documents.map((d) => d.xhtml)]) collectText(doc, planner);
+    for (const doc of [coverPage, titlePage, nav]) collectXhtml(doc, planner);
     const generated = generatedText(css);
     for (const role of ['latin', 'cjk'] as const) planner.add({ role, bold: false, italic: false }, generated);
     const fonts = await planner.build();

@@ -2,7 +2,7 @@
  * The EPUB chapter processor: turns an article's resolved tree into the
  * body of an EPUB 3 chapter that the EPUB 3 XHTML schema accepts, with one
  * rehype plugin per rule and a sanitize schema for the attributes, built
- * once per book.
+ * once per book; and the chapter's document around that body.
  *
  * The order matters. Before the sanitizer run the rules that read what it
  * removes (footnotes' `data-*`, `align`), that change a figure's text (the
@@ -26,6 +26,8 @@ import rehypeEpubImageFallbacks from './image-fallbacks.ts';
 import rehypeEpubLinks from './links.ts';
 import rehypeEpubRenames from './renames.ts';
 import { epubSchema } from './schema.ts';
+import { BODY_SLOT, collectXhtml, type TextSink } from './text.ts';
+import { toXml, xmlChars } from './xml.ts';
 
 export function createChapterProcessor() {
   return unified()
@@ -63,4 +65,15 @@ export function prepareChapter(processor: ChapterProcessor, tree: Root, options:
   const body = processor.runSync(tree, file);
   const images = file.data.epubImages ?? { shown: 0, withoutAlt: 0 };
   return { tree: body, images: images.shown, imagesWithoutAlt: images.withoutAlt };
+}
+
+/**
+ * The chapter's XHTML: `shell`, the chapter template rendered with
+ * `BODY_SLOT` as its content, with the body written in; the characters of
+ * both, in their styles, go to the planner.
+ */
+export function chapterDocument(shell: string, body: Root, planner: TextSink): string {
+  collectXhtml(xmlChars(shell), planner, body);
+  const content = toXml(body);
+  return xmlChars(shell.replaceAll(BODY_SLOT, () => content));
 }

@@ -4,9 +4,13 @@
  *
  * Not hast-util-to-html: its HTML output leaves `<` unescaped in attribute
  * values and writes boolean attributes without a value (`checked`), which are
- * both fatal in XML, and keeps comments that may contain `--`. Here text stays
- * UTF-8 characters (only `&`, `<`, `>` and `"` become references), characters
- * that XML forbids are dropped, and comments are never written.
+ * both fatal in XML, and keeps comments that may contain `--`. Not
+ * xast-util-to-xml either (after hast-util-to-xast), which is valid XML but
+ * other bytes: `&` as `&#x26;`, `>` and line breaks in attributes as they
+ * are (an XML parser reads those as spaces), so every book would change.
+ * Here text stays UTF-8 characters (only `&`, `<`, `>` and `"` become
+ * references), characters that XML forbids are dropped, and comments are
+ * never written.
  */
 import type { Nodes } from 'hast';
 import { find, html, svg } from 'property-information';
