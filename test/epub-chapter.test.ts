@@ -237,6 +237,10 @@ ${BODY_SLOT}
     expect(fromDocument.text).toEqual(fromTree.text);
   });
 
+  it('says so when a template writes XHTML that is not XML', () => {
+    expect(() => collectXhtml('<html><body><p>a<br></p></body></html>', recorder())).toThrow(/not well-formed XML, from an EPUB template: Missing end tag for element br \(line 1, column 21\)/);
+  });
+
   it('reads an HTML document (the cover draft) as the browser does', () => {
     const sink = recorder();
     collectText('<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>不算</title></head><body><h1>书名</h1><p>编<br>者</p><div lang="en">Publisher</div></body></html>', sink);

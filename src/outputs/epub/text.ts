@@ -42,8 +42,15 @@ export function roleForLang(lang: string): FontRole {
  * that the document's `BODY_SLOT` stands for, written where the slot is.
  */
 export function collectXhtml(xhtml: string, planner: TextSink, body?: HastRoot): void {
+  let tree: XastRoot;
+  try {
+    tree = fromXml(xhtml);
+  } catch (error) {
+    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
+    throw new Error(`Unexpected XHTML that is not well-formed XML, from an EPUB template: ${reason}\nReading systems parse EPUB documents as XML: the templates of templates/epub/ must write it.`, { cause: error });
+  }
   const runs = new TextRuns(planner);
-  walkXml(fromXml(xhtml), runs, body);
+  walkXml(tree, runs, body);
   runs.flush();
 }
 
