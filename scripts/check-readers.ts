@@ -91,8 +91,16 @@ if (pages.length) {
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
         for (const p of pages) {
-          await page.goto(served.url + p, { waitUntil: 'load' });
-          found.push(...(await axe(page, `${p} (${scheme})`)));
+          // On a busy machine axe may find the frame not ready yet: load the page again, once.
+          for (let attempt = 1; ; attempt++) {
+            await page.goto(served.url + p, { waitUntil: 'load' });
+            try {
+              found.push(...(await axe(page, `${p} (${scheme})`)));
+              break;
+            } catch (error) {
+              if (attempt === 2 || !/not ready/.test((error as Error).message)) throw error;
+            }
+          }
         }
       }
       report('axe-core', found.length === 0, `${found.length} violations on ${pages.length} pages, light and dark${found.length ? '\n  ' + found.slice(0, 10).join('\n  ') : ''}`);
