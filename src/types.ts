@@ -4,6 +4,7 @@
  */
 import type { Root } from 'hast';
 import type { BookConfig } from './config.ts';
+import type { Provenance } from './provenance/provenance.ts';
 
 /** A section heading inside an article, for tables of contents and bookmarks. */
 export interface Heading {
@@ -45,6 +46,10 @@ export interface Article {
   date?: string;
   updated?: string;
   source?: string;
+  /** Where and on what terms it first appeared (front matter; src/provenance/provenance.ts). */
+  provenance?: Provenance;
+  /** Words every edition keeps as written (`keep:` in the front matter; src/editions/). */
+  keep?: string[];
   tags: string[];
   /** BCP 47 language tag: the article's own, else the book's. */
   lang: string;
@@ -53,6 +58,8 @@ export interface Article {
   excerpt: string;
   /** The opener image (`cover:` in the front matter): the output name of one of `assets`. */
   cover?: string;
+  /** Bibliography files of the article (`bibliography:` in its front matter), as written: relative to the article. */
+  bibliography?: string[];
   draft: boolean;
   order?: number;
   /**

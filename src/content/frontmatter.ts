@@ -36,11 +36,21 @@ export const frontMatterSchema = z.object({
   date: date.optional(),
   updated: date.optional(),
   source: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+  /** Provenance (src/provenance/): where the article first appeared, when, on what terms, who translated it. */
+  publisher: z.string().trim().min(1).optional(),
+  published: date.optional(),
+  license: z.string().trim().min(1).optional(),
+  permission: z.string().trim().min(1).optional(),
+  translator: list.optional(),
+  /** Words every edition keeps as written (src/editions/): names, titles in front matter and text. */
+  keep: list.optional(),
   tags: list.optional(),
   /** BCP 47; checked against the registry after parsing (src/lang-tag.ts), with a warning and a fallback. */
   lang: z.string({ error: 'expected a BCP 47 language tag such as "zh-CN" or "en"' }).optional(),
   summary: z.string().optional(),
   cover: z.string().optional(),
+  /** CSL-JSON or BibTeX files, relative to the article (src/citations/). */
+  bibliography: list.optional(),
   draft: z.boolean().default(false),
   slug: z
     .string()

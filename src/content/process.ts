@@ -14,6 +14,7 @@ import type { Article } from '../types.ts';
 import { articleCover } from './cover.ts';
 import type { FrontMatter } from './frontmatter.ts';
 import { guessLang } from './lang.ts';
+import { provenanceOf } from '../provenance/provenance.ts';
 
 /** An article file read and its front matter validated, before Markdown. */
 export interface Source {
@@ -86,11 +87,14 @@ export async function processSource(processor: Processor, source: Source, book: 
       date: meta.date,
       updated: meta.updated,
       source: meta.source,
+      provenance: provenanceOf(meta),
+      keep: meta.keep,
       tags: [...new Set(meta.tags ?? [])],
       lang,
       summary: meta.summary,
       excerpt: meta.summary ?? excerpt(tree),
       cover: cover?.asset?.name,
+      bibliography: meta.bibliography,
       draft: meta.draft,
       order: meta.order,
       tree,

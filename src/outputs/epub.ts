@@ -15,6 +15,7 @@ import { assetBytes } from '../assets/files.ts';
 import { bookEditors, type BookConfig } from '../config.ts';
 import { formatBytes, sourceDateEpoch } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
+import { provenanceView } from '../provenance/provenance.ts';
 import { articleView, bookView, coverView, type Labels, type Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
 import { strictUri } from '../urls.ts';
@@ -22,6 +23,7 @@ import type { SharedBrowser } from '../browser/pool.ts';
 import { EpubBrowser } from './epub/browser.ts';
 import { chapterDocument, createChapterProcessor, prepareChapter } from './epub/chapter.ts';
 import { makeCover } from './epub/cover.ts';
+import { sourcesDocument } from './epub/sources.ts';
 import { FontPlanner } from './epub/fonts.ts';
 import { idMapFor, mapFragment } from './epub/ids.ts';
 import { MISSING_IMAGE } from './epub/image-fallbacks.ts';
@@ -112,6 +114,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
         labels: articleLabels,
         stylesheet: CSS_FILE,
         cover,
+        provenance: provenanceView(article, articleLabels),
         content: BODY_SLOT,
       });
       documents.push({ filename: file, title: article.title, xhtml: chapterDocument(shell, prepared.tree, planner) });
@@ -125,6 +128,13 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
       ctx.signal?.throwIfAborted();
       // Let the cover's browser traffic through between chapters.
       await new Promise((resolve) => setImmediate(resolve));
+    }
+    // "Sources and permissions", after the chapters.
+    const back = await sourcesDocument(book, templates, view, labelsFor, CSS_FILE);
+    if (back) {
+      collectXhtml(back.xhtml, planner);
+      documents.push(back);
+      toc.push({ title: back.title, href: back.filename, children: [] });
     }
     numberToc(toc);
     const cover = await coverTask;
@@ -147,7 +157,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
     const ncx = xmlChars(await templates.render('epub/ncx', { book: view, identifier, toc, depth: tocDepth(toc) }));
 
     // Fonts, subset to what the documents render, and the stylesheet.
-    const theme = await templates.read('css/epub.css');
+    const theme = `${await templates.read('css/epub.css')}\n${await templates.read('css/editorial.css')}`;
     const css = rules.colours ? theme : withoutColours(theme);
     for (const doc of [coverPage, titlePage, nav]) collectXhtml(doc, planner);
     const generated = generatedText(css);

@@ -14,11 +14,13 @@ import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, coverView, type Labels } from '../templates.ts';
 import type { Article, Book } from '../types.ts';
 import { fragmentFor } from '../urls.ts';
+import { provenanceView } from '../provenance/provenance.ts';
+import { SOURCES_PAGE, sourceEntries, sourcesLabels } from '../provenance/sources.ts';
 import { needsSegmentation, SEARCH_DIR, SEARCH_PAGE, type StartedSearch } from './search.ts';
 import type { OutputContext, OutputFile } from './types.ts';
 
 /** Stylesheets of the templates folder, in cascade order, bundled as `assets/site.css`. */
-export const SITE_CSS = ['css/content.css', 'css/highlight.css', 'css/site.css', 'css/search.css'];
+export const SITE_CSS = ['css/content.css', 'css/highlight.css', 'css/site.css', 'css/search.css', 'css/editorial.css'];
 
 export interface Download {
   href: string;
@@ -86,7 +88,8 @@ async function renderSite(ctx: OutputContext, started: StartedSearch | undefined
     [`${book.config.output.name}.pdf`, labels.download_book_pdf!],
     [`${book.config.output.name}.epub`, labels.download_book_epub!],
   ]);
-  const common = { book: bv, labels, bookDownloads, feed: 'feed.xml', tagCount: book.tags.size, search: search ? SEARCH_PAGE : undefined };
+  const sources = sourceEntries(book, (lang) => templates.labels(lang));
+  const common = { book: bv, labels, bookDownloads, feed: 'feed.xml', tagCount: book.tags.size, search: search ? SEARCH_PAGE : undefined, sourcesPage: sources.length ? SOURCES_PAGE : undefined };
 
   await write('index.html', await templates.render('site/index', { ...common, root: '', articles: views }));
 
@@ -99,6 +102,7 @@ async function renderSite(ctx: OutputContext, started: StartedSearch | undefined
       article: views[i],
       articleLabels,
       cover: coverView(article, (name) => `../${name}`),
+      provenance: provenanceView(article, articleLabels),
       content: toHtml(tree),
       previous: views[i - 1],
       next: views[i + 1],
@@ -116,6 +120,8 @@ async function renderSite(ctx: OutputContext, started: StartedSearch | undefined
       await write(`tags/${tag.slug}.html`, await templates.render('site/tag', { ...common, root: '../', tag: { name, slug: tag.slug }, articles: list }));
     }
   }
+
+  if (sources.length) await write(SOURCES_PAGE, await templates.render('site/sources', { ...common, root: '', sources: { ...sourcesLabels(labels, bv.lang), entries: sources } }));
 
   if (search) {
     const options = { bundle: `${SEARCH_DIR}/`, language: search.language, segment: needsSegmentation(search.language) };

@@ -10,6 +10,7 @@ import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { MEDIA_TYPES } from '../../assets/files.ts';
 import { resolveTree } from '../../markdown/resolve.ts';
+import { provenanceView } from '../../provenance/provenance.ts';
 import { articleView, bookView, coverView, formatNames, type Labels, type Templates } from '../../templates.ts';
 import type { Article, Asset, Book } from '../../types.ts';
 import { idPrefix, refUrl } from './links.ts';
@@ -18,7 +19,7 @@ import { PRINT_ORIGIN, type ServedFile } from './printer.ts';
 import { baseFontSize, type PageSetup, pageSize } from './setup.ts';
 
 /** Stylesheets of the templates folder, in cascade order, for every print document. */
-export const PRINT_CSS = ['css/content.css', 'css/highlight.css', 'css/print.css'];
+export const PRINT_CSS = ['css/content.css', 'css/highlight.css', 'css/print.css', 'css/editorial.css'];
 
 /**
  * The stylesheet of the print documents and every file it and the articles
@@ -78,6 +79,7 @@ export async function articleBody(templates: Templates, book: Book, article: Art
     labels,
     number: String(index + 1).padStart(2, '0'),
     cover: coverView(article, (name) => `${PRINT_ORIGIN}/${name}`),
+    provenance: provenanceView(article, labels),
     content: toHtml(tree),
     anchors,
   });
