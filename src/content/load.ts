@@ -17,6 +17,7 @@ import type { BookContext } from '../markdown/data.ts';
 import { createProcessor } from '../markdown/processor.ts';
 import type { Article, Asset, Book } from '../types.ts';
 import { checkLangTag } from '../lang-tag.ts';
+import { reportDuplicates } from '../duplicates/report.ts';
 import { decode } from './decode.ts';
 import { compareNatural, findArticles } from './find.ts';
 import { type FrontMatter, parseFrontMatter, splitFrontMatter } from './frontmatter.ts';
@@ -223,6 +224,9 @@ export async function loadBook(options: LoadOptions): Promise<Book | undefined> 
     return undefined;
   }
 
+  // The same article twice (the same source, nearly the same text) is named.
+  reportDuplicates(sources.map((s) => ({ path: s.path, file: s.file, source: s.meta.source, sourceAt: s.places?.source, text: s.body })), diagnostics);
+
   // 2. Process the Markdown of each, with the whole book's paths known.
   const context: BookContext = {
     root,
@@ -280,7 +284,7 @@ async function readSource(file: string, root: string, diagnostics: Diagnostics):
     for (const d of parsed.diagnostics) diagnostics.add(d);
     if (!parsed.data) return undefined;
     meta = parsed.data;
-    places = { slug: parsed.valueAt?.(['slug']), cover: parsed.valueAt?.(['cover']), lang: parsed.valueAt?.(['lang']) };
+    places = { slug: parsed.valueAt?.(['slug']), cover: parsed.valueAt?.(['cover']), lang: parsed.valueAt?.(['lang']), source: parsed.valueAt?.(['source']) };
   }
   if (meta.lang !== undefined) {
     const checked = checkLangTag(meta.lang);

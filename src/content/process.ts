@@ -25,7 +25,7 @@ export interface Source {
   slug: string;
   hash: string;
   /** Where some front matter values are written, for warnings found after parsing. */
-  places?: { slug?: Place; cover?: Place; lang?: Place };
+  places?: { slug?: Place; cover?: Place; lang?: Place; source?: Place };
 }
 
 export interface Place {
