@@ -74,6 +74,8 @@ export interface BuildOptions {
   browserWs?: readonly string[];
   /** The EPUB profile, over the config's `epub.profile` (`--epub-profile`). */
   epubProfile?: EpubProfile;
+  /** Also write the print edition: interior, cover wrap, report (`--print`); default: the config's `print.enabled`. */
+  print?: boolean;
 }
 
 export interface StageTiming {
@@ -123,7 +125,7 @@ async function bookSource(book: Book, templatesDir: string): Promise<ShardSource
 
 /** Everything the outputs depend on: the book's source and the build's options. */
 function fingerprint(source: ShardSource, formats: readonly Format[], options: BuildOptions, search: boolean): string {
-  return hashOf(JSON.stringify(source), formats.join(','), String(search), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false), JSON.stringify(options.shard ?? null));
+  return hashOf(JSON.stringify(source), formats.join(','), String(search), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false), JSON.stringify(options.shard ?? null), ...(options.print ? ['print'] : []));
 }
 
 /** The files of the last build into `outDir`, if its key matches and they are all still there, unchanged in size. */
@@ -146,6 +148,7 @@ interface Owned {
   search?: Promise<StartedSearch | undefined>;
   shard?: Shard & { source: ShardSource };
   prints?: ReadonlyMap<string, string>;
+  print?: boolean;
 }
 
 /**
@@ -154,7 +157,7 @@ interface Owned {
  * downloads that really were written.
  */
 const OUTPUTS: Readonly<Record<Format, (ctx: OutputContext, owned: Owned) => Promise<OutputFile[]>>> = {
-  pdf: async (ctx, { browser, shard, prints }) => (await import('./outputs/pdf/index.ts')).writePdfs(ctx, { browser, shard, prints }),
+  pdf: async (ctx, { browser, shard, prints, print }) => (await import('./outputs/pdf/index.ts')).writePdfs(ctx, { browser, shard, prints, ...(print ? { print } : {}) }),
   epub: async (ctx, { browser }) => (await import('./outputs/epub.ts')).writeEpub(ctx, { browser }),
   html: (ctx, { search }) => writeSite(ctx, { search }),
 };
@@ -256,7 +259,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       search = startSearch(context, siteTrees(book));
       search.catch(() => undefined);
     }
-    const owned: Owned = { browser, search, shard: shard && { ...shard, source }, prints };
+    const owned: Owned = { browser, search, shard: shard && { ...shard, source }, prints, print: options.print ?? config.print?.enabled ?? false };
     for (const format of ['pdf', 'epub', 'html'] as const) {
       if (!formats.includes(format)) continue;
       options.signal?.throwIfAborted();

@@ -33,6 +33,9 @@ Options:
   --epub-profile P    standard (every EPUB 3 reading system, the default) or kindle
                       (for Send to Kindle and KDP); also \`epub.profile\` in the config
   --drafts            include articles marked "draft: true"
+  --print             also write the print edition beside the screen PDF: <name>-print.pdf
+                      (bleed, black links, the gutter for its page count), <name>-cover.pdf
+                      (back, spine, front) and <name>-print-report.txt; also \`print:\` in the config
   --strict            treat warnings as errors (for CI)
   --shard K/N         print the K-th of N parts of the articles (see above)
   --browser-ws URL    print on a remote Chrome instead of a local one: ws://…, wss://… or
@@ -76,6 +79,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
         shard: { type: 'string' },
         'browser-ws': { type: 'string', multiple: true },
         drafts: { type: 'boolean' },
+        print: { type: 'boolean' },
         strict: { type: 'boolean' },
         'fetch-images': { type: 'boolean' },
         'no-cache': { type: 'boolean' },
@@ -146,6 +150,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
       config: values.config,
       formats,
       drafts: values.drafts,
+      ...(values.print ? { print: true } : {}),
       strict: values.strict,
       epubProfile: epubProfile as EpubProfile | undefined,
       progress,
@@ -207,6 +212,7 @@ function summary(result: BuildResult, seconds: string, shard?: Shard): string {
   if (html.length) lines.push(`  site      ${html.length} pages, ${formatBytes(sum(files.filter((f) => !/\.(pdf|epub)$/.test(f.path))))} with assets`);
   if (pdfs.length) lines.push(`  pdf/      ${pdfs.length} article PDFs, ${sum(pdfs, 'pages')} pages, ${formatBytes(sum(pdfs))}`);
   for (const f of top) lines.push(`  ${f.path.padEnd(9)} ${f.pages ? `${f.pages} pages, ` : ''}${formatBytes(f.bytes)}`);
+  for (const f of files.filter((f) => f.summary)) lines.push(`  print     ${f.summary} (${f.path})`);
   const prints = files.filter((f) => f.path.startsWith('prints/'));
   if (prints.length) lines.push(`  prints/   ${prints.length} prints, ${sum(prints, 'pages')} pages, ${formatBytes(sum(prints))}: a shard, for \`anthology merge\``);
   const remote = result.book?.articles.reduce((n, a) => n + a.remoteImages, 0) ?? 0;

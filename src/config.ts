@@ -11,6 +11,7 @@ import { inspectImage } from './assets/inspect.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { checkLangTag } from './lang-tag.ts';
 import { EPUB_PROFILES } from './outputs/epub/profile.ts';
+import { marginsForSize, PAGE_SIZE_NAMES, type PageSizeName } from './outputs/pdf/sizes.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
 
 export const CONFIG_NAMES = ['book.config.yaml', 'book.config.yml'];
@@ -21,20 +22,40 @@ const people = z
 
 const length = z.string().regex(/^\d+(\.\d+)?(mm|cm|in|pt|px)$/, 'expected a length such as "18mm", "0.75in" or "54pt"');
 const pageSize = z.union([
-  z.enum(['A3', 'A4', 'A5', 'A6', 'B5', 'Letter', 'Legal']),
-  z.string().regex(/^\d+(\.\d+)?(mm|cm|in) \d+(\.\d+)?(mm|cm|in)$/, 'expected a size name (A4, A5, B5, Letter…) or "WIDTH HEIGHT" such as "148mm 210mm"'),
+  z.enum(PAGE_SIZE_NAMES as [PageSizeName, ...PageSizeName[]]),
+  z.string().regex(/^\d+(\.\d+)?(mm|cm|in) \d+(\.\d+)?(mm|cm|in)$/, 'expected a size name (A4, A5, B5, B5-JIS, Letter, 5x8in, 5.5x8.5in, 6x9in…) or "WIDTH HEIGHT" such as "148mm 210mm"'),
 ]);
 
 const margins = z
   .object({ top: length.optional(), bottom: length.optional(), inner: length.optional(), outer: length.optional() })
   .strict();
 
-const pageSetup = (size: string, m: { top: string; bottom: string; inner: string; outer: string }) =>
+/** Margins not given follow the size: `m` are those of `size`, scaled for another (src/outputs/pdf/sizes.ts). */
+const pageSetup = (size: PageSizeName, m: { top: string; bottom: string; inner: string; outer: string }) =>
   z
     .object({ size: pageSize.default(size), margins: margins.prefault({}) })
     .strict()
     .prefault({})
-    .transform((v) => ({ size: v.size, margins: { ...m, ...stripUndefined(v.margins) } }));
+    .transform((v) => ({ size: v.size, margins: { ...marginsForSize(v.size, size, m), ...stripUndefined(v.margins) } }));
+
+const BOOK_MARGINS = { top: '18mm', bottom: '20mm', inner: '20mm', outer: '16mm' };
+
+/** The book's pages, and what its print edition adds: the bleed and crop marks (used by the print interior only). */
+const bookSetup = z
+  .object({
+    size: pageSize.default('A5'),
+    margins: margins.prefault({}),
+    /** Bleed of the print interior and the cover wrap; default: 3 mm, or 0.125 in for sizes in inches; `0` for none. */
+    bleed: z.union([z.literal('0'), z.literal(0).transform(() => '0' as const), length]).optional(),
+    /** Crop marks outside the bleed of the print interior. */
+    marks: z.enum(['none', 'crop']).default('none'),
+  })
+  .strict()
+  .prefault({})
+  .transform((v) => ({ size: v.size, margins: { ...marginsForSize(v.size, 'A5', BOOK_MARGINS), ...stripUndefined(v.margins) }, bleed: v.bleed, marks: v.marks }));
+
+/** Thickness of a page by paper (KDP's figures), or a length per page. */
+export const PAPERS = { white: '0.002252in', cream: '0.0025in' } as const;
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
@@ -107,9 +128,18 @@ export const bookConfigSchema = z.object({
     })
     .strict()
     .prefault({}),
+  /** Figures and tables with captions numbered per article ("图 1", "Table 1"); false: captions without numbers. */
+  numbering: z.boolean().default(true),
+  /** CSL-JSON (.json) or BibTeX (.bib) files for citations, relative to the config file (src/citations/). */
+  bibliography: z
+    .union([z.string().trim().min(1), z.array(z.string().trim().min(1))])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional(),
+  /** The citation style: a CSL file (relative to the config file) or the name of a style of the CSL repository; default by the book's language. */
+  csl: z.string().trim().min(1).optional(),
   pdf: z
     .object({
-      book: pageSetup('A5', { top: '18mm', bottom: '20mm', inner: '20mm', outer: '16mm' }),
+      book: bookSetup,
       article: pageSetup('A4', { top: '22mm', bottom: '24mm', inner: '25mm', outer: '25mm' }),
       /** Path to a Chrome or Chromium executable. */
       browser: z.string().optional(),
@@ -120,6 +150,19 @@ export const bookConfigSchema = z.object({
     })
     .strict()
     .prefault({}),
+  /**
+   * The print edition (`--print`): a section here makes every build write
+   * the print interior and the cover wrap (`enabled: false` keeps the
+   * settings without that).
+   */
+  print: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** The paper, for the spine's width: `white`, `cream`, or the thickness of one page ("0.0023in"). */
+      paper: z.union([z.enum(['white', 'cream']), length]).default('white'),
+    })
+    .strict()
+    .optional(),
 });
 
 export type BookConfigInput = z.input<typeof bookConfigSchema>;

@@ -30,7 +30,7 @@ export const PRINT_FILES = '/__anthology/print-files';
 /** Articles the book preview lays out unless asked for all: Paged.js takes about a second per 20 pages. */
 export const BOOK_PREVIEW_LIMIT = 12;
 
-type PageSetup = BookConfig['pdf']['book'];
+type PageSetup = BookConfig['pdf']['article'];
 
 export interface SetupView {
   /** `article` (an article's own PDF) or `book` (the anthology PDF). */

@@ -28,4 +28,6 @@ export interface OutputFile {
   path: string;
   bytes: number;
   pages?: number;
+  /** A line for the build summary (the print report's). */
+  summary?: string;
 }

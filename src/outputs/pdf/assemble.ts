@@ -26,6 +26,8 @@ import { type PDFContext, PDFArray, PDFDict, PDFName, PDFNumber, type PDFObject,
 import { FontMerger, renameFont } from './font-merge.ts';
 import { FolioFont, type FolioStyle } from './folio.ts';
 import { getArray, getDict, getName, getNumber, getRef, lookup, NewStream, parsePdf, PdfFileWriter, Raw, ref, serialize, text } from './pdf-file.ts';
+import { pdfxInfo, PDFX_HEADER, writeOutputIntent, writeXmp } from './pdfx.ts';
+import { type Box, boxText, cropMarks, pageBoxes } from './print-marks.ts';
 import type { FontNames } from './ttf.ts';
 
 /** Where a link printed as a reference URL (links.ts) goes. */
@@ -80,6 +82,12 @@ export interface AssembleOptions {
   fontNames?: ReadonlyMap<string, FontNames>;
   /** Open the bookmarks panel and show spreads (books). */
   pageLayout?: 'TwoPageRight' | 'SinglePage';
+  /**
+   * A file for the printer: every page was printed with `bleed` points all
+   * round the trim (TrimBox and BleedBox say so), crop marks outside the
+   * bleed when `marks`, no links, and PDF/X-4's file-level entries (pdfx.ts).
+   */
+  print?: { bleed: number; marks: boolean; sheet?: { width: number; height: number } };
 }
 
 export interface AssembleResult {
@@ -129,6 +137,8 @@ export class PdfAssembler {
   private readonly pageNodes: { num: number; kids: number[] }[] = [];
   private pageCount = 0;
   private lastMediaBox = '[0 0 420 595]';
+  /** The last page's sheet as printed (print files: before marks grow it). */
+  private lastSheet: Box = [0, 0, 420, 595];
   private structKey = 0;
   private readonly parentTree: string[] = [];
   private readonly documentKids: number[] = [];
@@ -139,12 +149,14 @@ export class PdfAssembler {
   /** A single article keeps its own outline and destinations. */
   private single: { outlines?: number; dests?: number } = {};
   private folioUsed = false;
+  /** The `q` stream that opens stamped pages is written. */
+  private qUsed = false;
   /** Role and class maps of the parts' structure trees (Chromium writes none today). */
   private readonly structMaps = { RoleMap: new Map<string, string>(), ClassMap: new Map<string, string>() };
   private finished = false;
 
   constructor(private readonly options: AssembleOptions) {
-    this.out = new PdfFileWriter(options.file);
+    this.out = options.print ? new PdfFileWriter(options.file, PDFX_HEADER) : new PdfFileWriter(options.file);
     const first = this.out.alloc(7);
     this.g = { catalog: first, pagesRoot: first + 1, structRoot: first + 2, document: first + 3, outlines: first + 4, info: first + 5, q: first + 6, folioFont: this.out.alloc(5) };
     this.fonts = options.mode === 'book' ? new FontMerger(this.out, options.fontNames) : undefined;
@@ -158,9 +170,31 @@ export class PdfAssembler {
   addBlankPage(): void {
     const node = this.pageNode();
     const num = this.out.alloc();
-    this.out.writeValue(num, { Type: 'Page', Parent: ref(node.num), MediaBox: new Raw(this.lastMediaBox), Resources: new Raw('<<>>') });
+    const print = this.options.print;
+    if (print) {
+      // The blank page has the boxes (and marks) of the page before it.
+      const boxes = pageBoxes(this.lastSheet, print.bleed, print.marks);
+      let contents = {};
+      if (print.marks) {
+        const marks = this.out.alloc();
+        this.out.writeStream(marks, new NewStream({}, Buffer.from(cropMarks(boxes.trim, print.bleed), 'latin1')), false);
+        contents = { Contents: ref(marks) };
+      }
+      this.out.writeValue(num, { Type: 'Page', Parent: ref(node.num), ...this.boxEntries(boxes), Resources: new Raw('<<>>'), ...contents });
+    } else {
+      this.out.writeValue(num, { Type: 'Page', Parent: ref(node.num), MediaBox: new Raw(this.lastMediaBox), Resources: new Raw('<<>>') });
+    }
     node.kids.push(num);
     this.pageCount++;
+  }
+
+  /** The page count so far. */
+  get pages(): number {
+    return this.pageCount;
+  }
+
+  private boxEntries(boxes: { media: Box; bleed: Box; trim: Box }): Record<string, Raw> {
+    return { MediaBox: new Raw(boxText(boxes.media)), BleedBox: new Raw(boxText(boxes.bleed)), TrimBox: new Raw(boxText(boxes.trim)) };
   }
 
   /** Adds a part (a PDF printed by Chromium). */
@@ -327,7 +361,22 @@ export class PdfAssembler {
         const annot = lookup(ctx, a);
         if (annot instanceof PDFDict) this.adjustAnnotation(ctx, annot, keyOffset);
       }
-      if (this.options.folios && part.folio?.(index)) this.addFolio(ctx, page, box, mapRef);
+      const print = this.options.print;
+      if (!print) {
+        if (this.options.folios && part.folio?.(index)) this.addFolio(ctx, page, box, mapRef);
+        continue;
+      }
+      // A print page: its boxes, its crop marks, and no links (paper cannot be clicked).
+      // The sheet as intended: Chromium rounds some page sizes by a fraction of a point.
+      const printed = numbers(box);
+      const sheet: Box = print.sheet ? [printed[0], printed[1], printed[0] + print.sheet.width, printed[1] + print.sheet.height] : printed;
+      this.lastSheet = sheet;
+      const boxes = pageBoxes(sheet, print.bleed, print.marks);
+      for (const [k, v] of Object.entries(this.boxEntries(boxes))) page.set(PDFName.of(k), v);
+      page.delete(PDFName.of('Annots'));
+      const marks = print.marks ? cropMarks(boxes.trim, print.bleed) : '';
+      if (this.options.folios && part.folio?.(index)) this.addFolio(ctx, page, box, mapRef, marks);
+      else if (marks) this.addStamp(ctx, page, mapRef, Buffer.from(`Q\n${marks}`, 'latin1'));
     }
   }
 
@@ -408,25 +457,35 @@ export class PdfAssembler {
     }
   }
 
-  private addFolio(ctx: PDFContext, page: PDFDict, box: PDFObject | undefined, mapRef: (r: PDFRef) => number): void {
+  /** Stamps the page number; `extra` (crop marks) is drawn after it, in the page's default space. */
+  private addFolio(ctx: PDFContext, page: PDFDict, box: PDFObject | undefined, mapRef: (r: PDFRef) => number, extra = ''): void {
     const folios = this.options.folios!;
     const [x0 = 0, y0 = 0, x1 = 420] = box instanceof PDFArray ? box.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) : [];
     const number = String(this.pageCount);
     const right = this.pageCount % 2 === 1;
     const { inner, outer, bottom } = folios.margins;
     const left = right ? inner : outer;
-    const width = x1 - x0 - inner - outer;
+    // A print page is the trim with its bleed all round: the margins count from the trim.
+    const b = this.options.print?.bleed ?? 0;
+    const width = b ? x1 - x0 - 2 * b - inner - outer : x1 - x0 - inner - outer;
     const w = folios.font.width(number, folios.style.size);
-    const x = x0 + left + (width - w) / 2;
-    const y = y0 + bottom / 2 - folios.style.size * 0.3;
-    const stamp = this.out.alloc();
-    this.out.writeStream(stamp, new NewStream({}, folios.font.stamp(number, x, y, folios.style)), false);
-    const contents = page.get(PDFName.of('Contents'));
-    const list = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
-    page.set(PDFName.of('Contents'), new Raw(`[${this.g.q} 0 R ${list.map((c) => serialize(c, mapRef)).join(' ')} ${stamp} 0 R]`));
+    const x = b ? x0 + b + left + (width - w) / 2 : x0 + left + (width - w) / 2;
+    const y = b ? y0 + b + bottom / 2 - folios.style.size * 0.3 : y0 + bottom / 2 - folios.style.size * 0.3;
+    const stamp = folios.font.stamp(number, x, y, folios.style);
+    this.addStamp(ctx, page, mapRef, extra ? Buffer.concat([stamp, Buffer.from(extra, 'latin1')]) : stamp);
     const fonts = ownDict(ctx, ownDict(ctx, page, 'Resources'), 'Font');
     fonts.set(PDFName.of(FolioFont.resourceName), ref(this.g.folioFont));
     this.folioUsed = true;
+  }
+
+  /** Adds content after the page's own, which is wrapped in q … Q: `data` starts with Q, back in the page's default space. */
+  private addStamp(ctx: PDFContext, page: PDFDict, mapRef: (r: PDFRef) => number, data: Uint8Array): void {
+    const stamp = this.out.alloc();
+    this.out.writeStream(stamp, new NewStream({}, data), false);
+    const contents = page.get(PDFName.of('Contents'));
+    const list = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+    page.set(PDFName.of('Contents'), new Raw(`[${this.g.q} 0 R ${list.map((c) => serialize(c, mapRef)).join(' ')} ${stamp} 0 R]`));
+    this.qUsed = true;
   }
 
   /** Calls `fn` once for every font the page (or a form on it) uses. */
@@ -473,10 +532,8 @@ export class PdfAssembler {
     for (const node of this.pageNodes) out.writeValue(node.num, { Type: 'Pages', Parent: ref(g.pagesRoot), Kids: new Raw(`[${node.kids.map((k) => `${k} 0 R`).join(' ')}]`), Count: node.kids.length });
     out.writeValue(g.pagesRoot, { Type: 'Pages', Kids: new Raw(`[${this.pageNodes.map((n) => `${n.num} 0 R`).join(' ')}]`), Count: this.pageCount });
 
-    if (this.folioUsed) {
-      out.writeStream(g.q, new NewStream({}, Buffer.from('q\n', 'latin1')), false);
-      options.folios!.font.write(out, g.folioFont);
-    }
+    if (this.qUsed) out.writeStream(g.q, new NewStream({}, Buffer.from('q\n', 'latin1')), false);
+    if (this.folioUsed) options.folios!.font.write(out, g.folioFont);
     this.fonts?.finish();
 
     // Structure tree.
@@ -532,15 +589,28 @@ export class PdfAssembler {
 
     const info = options.info;
     const now = info.created ?? new Date();
+    const id = this.hash.digest('hex').slice(0, 32);
+    const producer = 'anthology (Chromium, assembled with pdf-lib)';
+    // A print file: PDF/X-4's output intent, metadata, Trapped and version (pdfx.ts).
+    const pdfx = options.print
+      ? {
+          info: pdfxInfo(),
+          catalog: {
+            OutputIntents: writeOutputIntent(out),
+            Metadata: writeXmp(out, { title: info.title, author: info.author, subject: info.subject, creator: info.creator, producer, date: now, id, lang: info.lang }),
+          },
+        }
+      : undefined;
     out.writeValue(g.info, {
       Title: text(info.title),
       ...(info.author ? { Author: text(info.author) } : {}),
       ...(info.subject ? { Subject: text(info.subject) } : {}),
       ...(info.keywords ? { Keywords: text(info.keywords) } : {}),
       Creator: text(info.creator),
-      Producer: text('anthology (Chromium, assembled with pdf-lib)'),
+      Producer: text(producer),
       CreationDate: PDFString.fromDate(now),
       ModDate: PDFString.fromDate(now),
+      ...pdfx?.info,
     });
     out.writeValue(g.catalog, {
       Type: 'Catalog',
@@ -552,8 +622,8 @@ export class PdfAssembler {
       ...(outlinesNum ? { Outlines: ref(outlinesNum), PageMode: 'UseOutlines' } : {}),
       ...(destsNum ? { Dests: ref(destsNum) } : {}),
       ...(options.pageLayout ? { PageLayout: options.pageLayout } : {}),
+      ...pdfx?.catalog,
     });
-    const id = this.hash.digest('hex').slice(0, 32);
     out.finish(g.catalog, g.info, id);
     this.finished = true;
     return { pages: this.pageCount, bytes: out.size, starts: this.starts, fonts: { subsets: this.fonts?.stats.subsets ?? 0 } };
@@ -600,6 +670,12 @@ function renumberElementIds(ctx: PDFContext, prefix: string): [string, PDFRef][]
     renameHeaders(obj.get(PDFName.of('A')));
   }
   return elements;
+}
+
+/** A box array's four numbers. */
+function numbers(box: PDFObject | undefined): Box {
+  const [x0 = 0, y0 = 0, x1 = 420, y1 = 595] = box instanceof PDFArray ? box.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) : [];
+  return [x0, y0, x1, y1];
 }
 
 /** Orders name tree entries (`(name) n 0 R`) by name. */

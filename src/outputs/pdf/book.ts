@@ -18,6 +18,7 @@ import { quickPageCount } from './pdf-file.ts';
 import { cachedPrinter } from './print-cache.ts';
 import { folioFontFile, realFontNames } from './print-fonts.ts';
 import type { PrintJob, TableFit } from './printer.ts';
+import { printEdition } from './print-edition.ts';
 import { marginsInPoints, sameSetup } from './setup.ts';
 
 export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFile[]> {
@@ -106,9 +107,10 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
     reportBlocked(ctx, run.blocked, FRONT_LABEL, config.file);
   }
   tick();
-  // The print pages go now, to free their memory for the assembly; the
-  // browser itself belongs to the build (the EPUB may still need it).
-  printer.close();
+  // The print pages go now, to free their memory for the assembly (unless
+  // the print edition follows); the browser itself belongs to the build
+  // (the EPUB may still need it).
+  if (!run.print) printer.close();
 
   // 3. The book, and a check that every article starts where the contents say.
   const name = `${config.output.name}.pdf`;
@@ -121,6 +123,8 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
   written.push({ path: name, bytes: result.bytes, pages: result.pages });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   progress.end('pdf', `${n} articles and the book (${result.pages} pages) in ${seconds} s${jobsPerBrowser(run)}`);
+  // 4. The print edition beside it (--print): the print interior, the cover wrap, the report.
+  if (run.print) written.push(...(await printEdition(ctx, run, folioFont, result.pages)));
   return written;
 }
 
@@ -138,22 +142,33 @@ export function plan(frontPages: number, articlePages: number[]): number[] {
   return starts;
 }
 
-async function assembleBook(
+/**
+ * Assembles the book from its parts; `print` makes the print interior
+ * (print-interior.ts): no cover bookmark (it has no cover), boxes, marks and
+ * no links, the margins of its pages, and an even page count.
+ */
+export async function assembleBook(
   ctx: OutputContext,
   file: string,
   front: Uint8Array,
   parts: { file: string; pages: number }[],
   folioFont: FolioFont,
   onPart: () => void,
+  print?: { bleed: number; marks: boolean; sheet: { width: number; height: number }; margins: { inner: number; outer: number; bottom: number } },
 ): Promise<AssembleResult> {
   const { book, templates } = ctx;
   const config = book.config;
   const labels = printLabels(templates.labels(config.lang ?? 'en'), config.lang ?? 'en');
   const tags = [...book.tags.keys()];
+  const frontBookmarks = [
+    { title: labels.cover!, dest: destName(FRONT_IDS.cover) },
+    { title: labels.contents!, dest: destName(FRONT_IDS.contents) },
+  ];
   const asm = new PdfAssembler({
     file,
     mode: 'book',
     rightHandStarts: true,
+    ...(print ? { print: { bleed: print.bleed, marks: print.marks, sheet: print.sheet } } : {}),
     fontNames: realFontNames(),
     info: {
       title: config.subtitle ? `${config.title}: ${config.subtitle}` : config.title,
@@ -164,12 +179,9 @@ async function assembleBook(
       creator: 'anthology',
       created: pdfDate(),
     },
-    folios: { font: folioFont, style: FOLIO_STYLE, margins: marginsInPoints(config.pdf.book) },
+    folios: { font: folioFont, style: FOLIO_STYLE, margins: print?.margins ?? marginsInPoints(config.pdf.book) },
     links: (uri) => bookLink(book, uri),
-    frontBookmarks: [
-      { title: labels.cover!, dest: destName(FRONT_IDS.cover) },
-      { title: labels.contents!, dest: destName(FRONT_IDS.contents) },
-    ],
+    frontBookmarks: print ? frontBookmarks.slice(1) : frontBookmarks,
     pageLayout: 'TwoPageRight',
   });
   try {
@@ -186,6 +198,8 @@ async function assembleBook(
       });
       onPart();
     }
+    // A printer binds sheets: the print interior has an even page count.
+    if (print && asm.pages % 2 === 1) asm.addBlankPage();
     return asm.finish();
   } catch (error) {
     asm.abandon();

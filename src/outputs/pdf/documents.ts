@@ -17,6 +17,7 @@ import { idPrefix, refUrl } from './links.ts';
 import { printFonts, svgWithFonts } from './print-fonts.ts';
 import { PRINT_ORIGIN, type ServedFile } from './printer.ts';
 import { baseFontSize, type PageSetup, pageSize } from './setup.ts';
+import { CSS_PAGE_SIZES } from './sizes.ts';
 
 /** Stylesheets of the templates folder, in cascade order, for every print document. */
 export const PRINT_CSS = ['css/content.css', 'css/highlight.css', 'css/print.css', 'css/editorial.css'];
@@ -61,8 +62,13 @@ export function headingTexts(article: Article): string[] {
   return out;
 }
 
-/** The body of an article's print document. */
-export async function articleBody(templates: Templates, book: Book, article: Article, index: number): Promise<string> {
+/** What the print interior changes in a document: full-bleed images (see print-ready.ts), by asset name, go to their own address. */
+export interface PrintVariant {
+  bleedHref: (assetName: string) => string | undefined;
+}
+
+/** The body of an article's print document (`print`: for the print interior). */
+export async function articleBody(templates: Templates, book: Book, article: Article, index: number, print?: PrintVariant): Promise<string> {
   const labels = templates.labels(article.lang);
   const prefix = idPrefix(article);
   const tree = resolveTree(article.tree, {
@@ -72,7 +78,7 @@ export async function articleBody(templates: Templates, book: Book, article: Art
     imageLabel: labels.image,
     idPrefix: prefix,
   });
-  const anchors = printReady(tree);
+  const anchors = printReady(tree, print);
   return templates.render('print/article', {
     book: bookView(book),
     article: articleView(book, article, index),
@@ -92,9 +98,19 @@ export async function articleBody(templates: Templates, book: Book, article: Art
  * links to from a hidden list: Chromium writes a named destination only for
  * the targets of links, and links from other articles need them all.
  */
-function printReady(tree: Root): string[] {
+function printReady(tree: Root, print?: PrintVariant): string[] {
   const ids: string[] = [];
   visit(tree, 'element', (node: Element) => {
+    // The print interior: a figure of a full-bleed image takes a page of its own, to the edges of the bleed.
+    if (print && node.tagName === 'figure') {
+      const img = node.children.find((c): c is Element => c.type === 'element' && c.tagName === 'img');
+      const src = typeof img?.properties.src === 'string' && img.properties.src.startsWith(`${PRINT_ORIGIN}/`) ? img.properties.src.slice(PRINT_ORIGIN.length + 1) : undefined;
+      const href = src && print.bleedHref(src);
+      if (img && href) {
+        img.properties.src = href;
+        node.properties.className = ['full-bleed'];
+      }
+    }
     if (typeof node.properties.id === 'string') ids.push(node.properties.id);
     // A table too wide for the page is fitted while printing; its warning names its line.
     if (node.tagName === 'table' && node.position) node.properties.dataLine = node.position.start.line;
@@ -121,7 +137,7 @@ export interface TocEntry {
 }
 
 /** The book's front matter: cover, title page, imprint and contents. */
-export async function frontBody(templates: Templates, book: Book, entries: TocEntry[], cover: string | undefined): Promise<string> {
+export async function frontBody(templates: Templates, book: Book, entries: TocEntry[], cover: string | undefined, print = false): Promise<string> {
   const bv = bookView(book);
   const labels = printLabels(templates.labels(bv.lang), bv.lang);
   // Until the pages are known, every number is as wide as the widest will be,
@@ -132,6 +148,7 @@ export async function frontBody(templates: Templates, book: Book, entries: TocEn
     labels,
     cover: cover ? `${PRINT_ORIGIN}/cover/${encodeURIComponent(path.basename(cover))}` : undefined,
     ids: FRONT_IDS,
+    ...(print ? { print } : {}),
     entries: entries.map((e, i) => ({
       ...e,
       number: String(i + 1).padStart(2, '0'),
@@ -153,6 +170,8 @@ export function printLabels(labels: Labels, lang: string): Labels {
   const zh = lang.toLowerCase().startsWith('zh');
   return {
     cover: zh ? '封面' : 'Cover',
+    back_cover: zh ? '封底' : 'Back cover',
+    spine: zh ? '书脊' : 'Spine',
     page: zh ? '页' : 'Page',
     pages: zh ? '页' : 'pages',
     ...labels,
@@ -164,7 +183,7 @@ export function pageRules(setup: PageSetup, heads: { left: string; right: string
   const m = setup.margins;
   return [
     pageVariables(setup),
-    `@page { size: ${setup.size}; margin: ${m.top} ${m.outer} ${m.bottom} ${m.inner}; }`,
+    `@page { size: ${cssPageSize(setup)}; margin: ${m.top} ${m.outer} ${m.bottom} ${m.inner}; }`,
     `@page :right { margin-left: ${m.inner}; margin-right: ${m.outer}; @top-center { content: ${cssString(heads.right)}; } }`,
     `@page :left { margin-left: ${m.outer}; margin-right: ${m.inner}; @top-center { content: ${cssString(heads.left)}; } }`,
     `@page :first { @top-center { content: none; } }`,
@@ -176,10 +195,17 @@ export function frontPageRules(setup: PageSetup): string {
   const m = setup.margins;
   return [
     pageVariables(setup),
-    `@page { size: ${setup.size}; margin: ${m.top} ${m.outer} ${m.bottom} ${m.inner}; }`,
+    `@page { size: ${cssPageSize(setup)}; margin: ${m.top} ${m.outer} ${m.bottom} ${m.inner}; }`,
     `@page :right { margin-left: ${m.inner}; margin-right: ${m.outer}; }`,
     `@page :left { margin-left: ${m.outer}; margin-right: ${m.inner}; }`,
   ].join('\n');
+}
+
+/** The page size as CSS writes it: a name CSS knows, else width and height. */
+export function cssPageSize(setup: PageSetup): string {
+  if (CSS_PAGE_SIZES.has(setup.size)) return setup.size;
+  const { width, height } = pageSize(setup);
+  return `${width} ${height}`;
 }
 
 /** The page's dimensions for print.css, and the size of the text. */

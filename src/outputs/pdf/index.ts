@@ -37,7 +37,8 @@ import type { OutputContext, OutputFile } from '../types.ts';
 import { printBook } from './book.ts';
 import { printResources } from './documents.ts';
 import type { Run } from './jobs.ts';
-import { Printer } from './printer.ts';
+import { PRINT_ORIGIN, Printer, type ServedFile } from './printer.ts';
+import { printGeometry } from './print-pages.ts';
 import { printShard } from './shard-prints.ts';
 
 export { plan } from './book.ts';
@@ -53,6 +54,8 @@ export interface PdfOptions {
   shard?: Shard & { source: ShardSource };
   /** Merging shards: the printed articles by print key (files); an article with no print here is an error. */
   prints?: ReadonlyMap<string, string>;
+  /** Make the print edition too: the print interior, the cover wrap and their report (print-edition.ts). */
+  print?: boolean;
 }
 
 export async function writePdfs(ctx: OutputContext, options: PdfOptions): Promise<OutputFile[]> {
@@ -68,6 +71,7 @@ export async function writePdfs(ctx: OutputContext, options: PdfOptions): Promis
   // Images no larger than the pages show at 300 dpi (src/assets/downscale.ts).
   const box = printBox(config);
   const resources = await printResources(book, ctx.templates, cover, (asset) => fitImage(asset, box, ctx.cache));
+  const print = options.print && !options.shard ? { bleed: await bleedImages(ctx, resources.files) } : undefined;
 
   const owner = options.browser;
   let browsers: BuildBrowser[];
@@ -103,11 +107,33 @@ export async function writePdfs(ctx: OutputContext, options: PdfOptions): Promis
         blocked.get(key)!.add(url);
       },
     });
-    const run: Run = { browsers, printer, partsDir, cover, blocked, css: resources.css, shard: options.shard, prints: options.prints };
+    const run: Run = { browsers, printer, partsDir, cover, blocked, css: resources.css, shard: options.shard, prints: options.prints, ...(print ? { print } : {}) };
     return await (options.shard ? printShard : printBook)(ctx, run);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     printer?.close();
     await rm(partsDir, { recursive: true, force: true });
   }
+}
+
+/** Full-bleed images: a file named `<name>.bleed.<ext>`. */
+const BLEED_IMAGE = /\.bleed\.[^./\\]+$/i;
+
+/**
+ * The print interior's full-bleed images (a file named `<name>.bleed.<ext>`)
+ * fill the whole sheet: each is served at `/bleed/<name>`, no larger than
+ * the sheet with its bleed holds at 300 dpi. Returns their addresses by asset name.
+ */
+async function bleedImages(ctx: OutputContext, files: Map<string, ServedFile>): Promise<Map<string, string>> {
+  const config = ctx.book.config;
+  const g = printGeometry(config.pdf.book, 0);
+  const box = { width: Math.round(((g.trim.width + 2 * g.bleed) / 72) * 300), height: Math.round(((g.trim.height + 2 * g.bleed) / 72) * 300) };
+  const out = new Map<string, string>();
+  for (const asset of ctx.book.assets.values()) {
+    if (!BLEED_IMAGE.test(asset.source) || asset.mediaType === 'image/svg+xml') continue;
+    const fitted = await fitImage(asset, box, ctx.cache);
+    files.set(`/bleed/${asset.name}`, fitted ? { body: fitted.bytes, type: fitted.mediaType } : { file: asset.source, type: asset.mediaType });
+    out.set(asset.name, `${PRINT_ORIGIN}/bleed/${asset.name}`);
+  }
+  return out;
 }

@@ -37,6 +37,13 @@ export interface Run {
   shard?: Shard & { source: ShardSource };
   /** Merging shards: the printed articles by print key. */
   prints?: ReadonlyMap<string, string>;
+  /** Make the print edition too (`--print`): print-edition.ts. */
+  print?: PrintRun;
+}
+
+export interface PrintRun {
+  /** Full-bleed images (`<name>.bleed.<ext>`) by asset name, and the address of their copy for the whole sheet. */
+  bleed: ReadonlyMap<string, string>;
 }
 
 /** ` (jobs: 21 on ws://a, 19 on ws://b)` when printing on remote browsers, else nothing. */

@@ -102,10 +102,14 @@ export class PdfFileWriter {
   private pending = 0;
   private closed = false;
 
-  constructor(readonly file: string) {
+  /** `version`: the header's (a PDF/X-4 file says 1.6). */
+  constructor(
+    readonly file: string,
+    version = '1.7',
+  ) {
     this.fd = openSync(file, 'w');
     // Binary marker line: tells transfer tools the file is not text.
-    this.put(Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1'));
+    this.put(Buffer.from(`%PDF-${version}\n%\xe2\xe3\xcf\xd3\n`, 'latin1'));
   }
 
   /** Reserves `count` consecutive object numbers and returns the first. */

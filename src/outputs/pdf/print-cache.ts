@@ -9,7 +9,7 @@ import { printJobKey } from '../../shard.ts';
 import type { OutputContext } from '../types.ts';
 import type { Run } from './jobs.ts';
 import { quickPageCount } from './pdf-file.ts';
-import type { PrintJob, TableFit } from './printer.ts';
+import type { Measured, PrintJob, TableFit } from './printer.ts';
 
 /** The versions of the browsers that print, sorted and each once (part of the print cache key). */
 export async function browserVersions(run: Run): Promise<string[]> {
@@ -26,7 +26,13 @@ export async function printBase(run: Run): Promise<string> {
  * changed; when merging shards, takes an article's print from the shards
  * and never prints one (`fromShards`; the front matter is printed).
  */
-export function cachedPrinter(ctx: OutputContext, run: Run, fromShards = true, onTables?: (job: PrintJob, tables: TableFit[]) => void): (job: PrintJob) => Promise<Uint8Array> {
+export function cachedPrinter(
+  ctx: OutputContext,
+  run: Run,
+  fromShards = true,
+  onTables?: (job: PrintJob, tables: TableFit[]) => void,
+  onMeasured?: (job: PrintJob, measured: Measured) => void,
+): (job: PrintJob) => Promise<Uint8Array> {
   const base = printBase(run);
   const printKey = (async () => (ctx.cache?.enabled ? hashOf(await base, (await browserVersions(run)).join(',')) : undefined))();
   return async (job) => {
@@ -42,16 +48,21 @@ export function cachedPrinter(ctx: OutputContext, run: Run, fromShards = true, o
     const key = (await printKey) && hashOf((await printKey)!, printJobKey(await base, job));
     const hit = key ? await ctx.cache!.readBytes('pdf', key, '.pdf') : undefined;
     const hitTables = hit && job.fit ? await ctx.cache!.readJson<TableFit[]>('pdf-tables', key!) : [];
-    if (hit && hitTables && quickPageCount(hit) !== undefined) {
+    // The print report's measurements are kept beside the print (a print without them is printed again).
+    const hitMeasured = hit && job.measure ? await ctx.cache!.readJson<Measured>('pdf-measure', key!) : undefined;
+    if (hit && hitTables && (!job.measure || hitMeasured) && quickPageCount(hit) !== undefined) {
       if (hitTables.length) onTables?.(job, hitTables);
+      if (hitMeasured) onMeasured?.(job, hitMeasured);
       return hit;
     }
-    const { pdf, tables } = await run.printer.printed(job);
+    const { pdf, tables, measured } = await run.printer.printed(job);
     if (key) {
       await ctx.cache!.writeBytes('pdf', key, '.pdf', pdf);
       if (job.fit) await ctx.cache!.writeJson('pdf-tables', key, tables);
+      if (measured) await ctx.cache!.writeJson('pdf-measure', key, measured);
     }
     if (tables.length) onTables?.(job, tables);
+    if (measured) onMeasured?.(job, measured);
     return pdf;
   };
 }

@@ -47,6 +47,28 @@ export interface PrintJob {
   label: string;
   /** Make wide tables fit the text column (fit-tables.browser.js) before printing. */
   fit?: FitOptions;
+  /** Measure the laid-out page for the print report (measure.browser.js) before printing. */
+  measure?: MeasureOptions;
+}
+
+export interface MeasureOptions {
+  /** Width of the text column, in CSS pixels: what sticks out of it is reported. */
+  width?: number;
+  /** Boxes of the page in CSS pixels: text must lie within one of `safe` and touch none of `clear`. */
+  boxes?: { safe: PxBox[]; clear: PxBox[] };
+}
+
+export interface PxBox {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** What the measurement found in a page (see measure.browser.js). */
+export interface Measured {
+  images: { src: string; naturalWidth: number; naturalHeight: number; shownWidth: number; shownHeight: number }[];
+  outside: { kind: 'outside' | 'cut' | 'unsafe' | 'clear'; tag: string; text: string; line?: number; by: number }[];
 }
 
 export interface FitOptions {
@@ -74,10 +96,16 @@ export interface TableFit {
 export interface Printed {
   pdf: Uint8Array;
   tables: TableFit[];
+  /** When the job asked for it. */
+  measured?: Measured;
 }
 
-/** The table fitting, as source text evaluated in the print page. */
-const FIT_SCRIPT = readFileSync(fileURLToPath(new URL('./fit-tables.browser.js', import.meta.url)), 'utf8').replace(/^\s*\/\/.*\n/gm, '').trim().replace(/;$/, '');
+/** A script of this folder, as source text evaluated in the print page. */
+const pageScript = (name: string): string => readFileSync(fileURLToPath(new URL(name, import.meta.url)), 'utf8').replace(/^\s*\/\/.*\n/gm, '').trim().replace(/;$/, '');
+/** The table fitting. */
+const FIT_SCRIPT = pageScript('./fit-tables.browser.js');
+/** The print report's measurements. */
+const MEASURE_SCRIPT = pageScript('./measure.browser.js');
 
 export interface PrinterOptions {
   /** The browser to print on… */
@@ -269,6 +297,7 @@ export class Printer {
     }
     this.options.signal?.throwIfAborted();
     const tables = job.fit ? await page.evaluate<[], () => TableFit[]>(`(${FIT_SCRIPT})(${JSON.stringify(job.fit)})`) : [];
+    const measured = job.measure ? await page.evaluate<[], () => Measured>(`(${MEASURE_SCRIPT})(${JSON.stringify(job.measure)})`) : undefined;
     const pdf = await page.pdf({
       tagged: true,
       outline: job.outline,
@@ -280,7 +309,7 @@ export class Printer {
     await page.evaluate(() => {
       document.body.innerHTML = '';
     });
-    return { pdf, tables };
+    return measured ? { pdf, tables, measured } : { pdf, tables };
   }
 
   private async newSlot(host: Host): Promise<Slot> {
