@@ -24,6 +24,8 @@ import { type Progress, silentProgress } from './progress.ts';
 import { loadTemplates, type Templates } from './templates.ts';
 import type { Book } from './types.ts';
 import { isDir, isInside } from './paths.ts';
+import { citationSourcesKey } from './citations/book.ts';
+import { finishBook } from './finish.ts';
 
 export type Format = 'html' | 'pdf' | 'epub';
 export const FORMATS: readonly Format[] = ['html', 'pdf', 'epub'];
@@ -120,7 +122,8 @@ async function bookSource(book: Book, templatesDir: string): Promise<ShardSource
   const cover = book.config.cover ? await readFile(path.resolve(book.config.base, book.config.cover)).then(hashOf, () => 'missing') : '';
   const articles: Record<string, string> = {};
   for (const a of book.articles) articles[a.path] = hashOf(a.slug, a.hash, ...a.assets.map((x) => x.hash));
-  return { tool: await toolFingerprint(), config: hashOf(JSON.stringify(config), cover), templates: hashOf(...parts), articles };
+  // Bibliographies and a CSL file are read after loading: their bytes count as the config's.
+  return { tool: await toolFingerprint(), config: hashOf(JSON.stringify(config), cover, await citationSourcesKey(book)), templates: hashOf(...parts), articles };
 }
 
 /** Everything the outputs depend on: the book's source and the build's options. */
@@ -253,6 +256,16 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
   try {
     await mkdir(path.dirname(outDir), { recursive: true });
     await mkdir(staging);
+    // Words in each article's language, citations and diagrams (in the build's browser): the book as the outputs show it.
+    progress.start('finish articles');
+    const loaded = book;
+    book = await timed('articles', () => finishBook(loaded, { templates, diagnostics, browser, cache, signal: options.signal }));
+    progress.end('finish articles');
+    if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
+    if (diagnostics.hasErrors()) {
+      await cleanup();
+      return fail(book);
+    }
     const context: OutputContext = { book, templates, outDir: staging, diagnostics, progress, files, signal: options.signal, cache };
     // Search indexing runs in Pagefind's own process while the PDFs and the EPUB are made.
     if (formats.includes('html')) {
@@ -339,4 +352,3 @@ function writeErrorReason(error: NodeJS.ErrnoException & { dest?: string }): str
   const where = error.dest ?? error.path;
   return `${WRITE_ERRORS[error.code!]}${where ? ` (${where})` : ''}`;
 }
-

@@ -100,6 +100,15 @@ const FALLBACK_FONTS: readonly WholeFont[] = [
   { pkg: '@expo-google-fonts/noto-emoji', family: 'Noto Emoji', prefix: 'NotoEmoji', faces: [[400, 'normal'], [700, 'normal']] },
 ];
 
+/**
+ * The math font: Noto Sans Math, whose OpenType MATH table Chromium lays
+ * MathML out with (stretched brackets, fractions, radicals), and which has
+ * the mathematical alphanumerics italic identifiers are drawn in. Used by
+ * math alone, in every output (the site gets it only when the book has math).
+ */
+export const MATH_FAMILY = 'Noto Sans Math';
+const MATH_FONT: WholeFont = { pkg: '@expo-google-fonts/noto-sans-math', family: MATH_FAMILY, prefix: 'NotoSansMath', faces: [[400, 'normal']] };
+
 interface WholeFont {
   pkg: string;
   family: string;
@@ -111,6 +120,7 @@ const WHOLE: readonly WholeFont[] = [
   { pkg: '@expo-google-fonts/noto-serif-sc', family: 'Noto Serif SC', prefix: 'NotoSerifSC', faces: [[400, 'normal'], [700, 'normal']] },
   { pkg: '@expo-google-fonts/jetbrains-mono', family: 'JetBrains Mono', prefix: 'JetBrainsMono', faces: [[400, 'normal'], [400, 'italic'], [700, 'normal'], [700, 'italic']] },
   ...FALLBACK_FONTS,
+  MATH_FONT,
 ];
 
 let cachedWhole: WholeFace[] | undefined;

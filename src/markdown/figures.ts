@@ -1,6 +1,8 @@
 /**
  * rehype plugin: an image alone in its paragraph (optionally inside a link)
- * becomes a `<figure>` with a `<figcaption>` from its title, else its alt text.
+ * becomes a `<figure>` with a `<figcaption>` from its title, else its alt
+ * text; an id written right after the image (`![…](a.png "…"){#fig:flow}`,
+ * as in Pandoc) becomes the figure's, for references (numbering.ts).
  */
 import type { Element, ElementContent, Root } from 'hast';
 import { h } from 'hastscript';
@@ -11,6 +13,9 @@ export default function rehypeFigures() {
     visit(tree, 'element', (node, index, parent) => {
       if (node.tagName !== 'p' || !parent || index === undefined) return;
       const content = node.children.filter((c) => !(c.type === 'text' && !c.value.trim()));
+      const last = content[content.length - 1];
+      const id = content.length === 2 && last?.type === 'text' ? ID_ATTRIBUTE.exec(last.value)?.[1] : undefined;
+      if (id) content.pop();
       if (content.length !== 1) return;
       const only = content[0]!;
       const img = imageIn(only);
@@ -21,10 +26,13 @@ export default function rehypeFigures() {
       if (title && title === alt) delete img.properties.title;
       const children: ElementContent[] = [only as ElementContent];
       if (caption) children.push(h('figcaption', caption));
-      parent.children[index] = h('figure', children);
+      parent.children[index] = h('figure', id ? { id } : {}, children);
     });
   };
 }
+
+/** `{#fig:flow}`: an id in Pandoc's attribute syntax, alone. */
+export const ID_ATTRIBUTE = /^\s*\{#([A-Za-z][\w:.-]*)\}\s*$/;
 
 function imageIn(node: ElementContent): Element | undefined {
   if (node.type !== 'element') return undefined;

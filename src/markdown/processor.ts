@@ -1,9 +1,10 @@
 /**
  * The one Markdown processor: CommonMark + GFM + CJK-friendly emphasis + math
- * kept as written to a sanitized, highlighted hast tree with valid addresses,
- * named task-list checkboxes, figures, heading ids, marked links and images,
- * and the language and direction of passages in other scripts. Built once
- * per build and reused for every article.
+ * (rendered as MathML) to a sanitized, highlighted hast tree with valid
+ * addresses, named task-list checkboxes, callouts, figures and tables with
+ * captions and numbers, references and citations marked, heading ids,
+ * marked links and images, and the language and direction of passages in
+ * other scripts. Built once per build and reused for every article.
  */
 import type { Root as HastRoot } from 'hast';
 import type { Root as MdastRoot } from 'mdast';
@@ -19,6 +20,12 @@ import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import type { VFile } from 'vfile';
 import remarkCjkBreaks from './cjk-breaks.ts';
+import { rehypeCallouts, remarkCallouts } from './callouts.ts';
+import rehypeCaptions from './captions.ts';
+import rehypeCitations from './citations.ts';
+import rehypeDiagramBlocks from './diagrams.ts';
+import rehypeMath from './math-render.ts';
+import rehypeNumbering from './numbering.ts';
 import remarkLimits from './limits.ts';
 import remarkMathAsWritten from './math.ts';
 import rehypeNumberRanges from './number-ranges.ts';
@@ -56,8 +63,10 @@ export const sanitizeSchema: SanitizeSchema = {
     abbr: ['title'],
     time: ['dateTime'],
     bdo: ['dir'],
-    // Math is kept as its TeX, marked for a later renderer (remark-math's classes).
+    // Math is kept as its TeX until it is rendered after sanitizing (remark-math's classes).
     code: [['className', /^language-./, 'math-inline', 'math-display']],
+    // A GitHub alert (callouts.ts), made an <aside> after sanitizing.
+    blockquote: [...(defaultSchema.attributes?.blockquote ?? []), 'dataCallout'],
     // Heading `className` from footnotes (sr-only) is replaced later anyway.
     h2: [...(defaultSchema.attributes?.h2 ?? []), 'id'],
   },
@@ -69,6 +78,7 @@ export function createProcessor() {
   return unified()
     .use(remarkParse)
     .use(remarkGfm)
+    .use(remarkCallouts)
     .use(remarkMathAsWritten)
     .use(remarkCjkFriendly)
     .use(remarkCjkFriendlyGfmStrikethrough)
@@ -82,11 +92,17 @@ export function createProcessor() {
     .use(rehypeValidUrls)
     .use(rehypeReportUnsafe, sanitizeSchema)
     .use(rehypeSanitize, sanitizeSchema)
+    .use(rehypeMath)
+    .use(rehypeCallouts)
     .use(rehypeDropStrayInputs)
     .use(rehypeTaskListLabels)
     .use(rehypeSlug)
     .use(rehypeFootnoteLabels)
     .use(rehypeFigures)
+    .use(rehypeDiagramBlocks)
+    .use(rehypeCaptions)
+    .use(rehypeNumbering)
+    .use(rehypeCitations)
     .use(rehypeArticleLinks)
     .use(rehypeImages)
     .use(rehypeLinkNames)

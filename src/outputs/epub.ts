@@ -166,7 +166,8 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
     const stylesheet = `${fonts.css}\n\n${css
       .replace(/var\(--font-latin\)/g, fonts.stacks.latin)
       .replace(/var\(--font-cjk\)/g, fonts.stacks.cjk)
-      .replace(/var\(--font-mono\)/g, fonts.stacks.mono)}`;
+      .replace(/var\(--font-mono\)/g, fonts.stacks.mono)
+      .replace(/var\(--font-math\)/g, fonts.stacks.math)}`;
     ctx.signal?.throwIfAborted();
 
     // The package document.
@@ -177,7 +178,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
       { id: 'cover-page', href: COVER_PAGE, mediaType: 'application/xhtml+xml', properties: coverIsSvgPage ? 'svg' : undefined },
       { id: 'title-page', href: TITLE_PAGE, mediaType: 'application/xhtml+xml' },
       { id: 'nav', href: NAV_FILE, mediaType: 'application/xhtml+xml', properties: 'nav' },
-      ...documents.map((d) => ({ id: d.filename.replace(/\.xhtml$/, ''), href: d.filename, mediaType: 'application/xhtml+xml' })),
+      ...documents.map((d) => ({ id: d.filename.replace(/\.xhtml$/, ''), href: d.filename, mediaType: 'application/xhtml+xml', properties: contentProperties(d.xhtml) })),
       { id: 'ncx', href: NCX_FILE, mediaType: 'application/x-dtbncx+xml' },
       { id: 'css', href: CSS_FILE, mediaType: 'text/css' },
       { id: 'cover-image', href: cover.href, mediaType: cover.mediaType, properties: 'cover-image' },
@@ -354,6 +355,12 @@ function numberToc(toc: TocEntry[]): void {
     }
   };
   walk(toc);
+}
+
+/** A chapter's manifest properties: MathML and inline SVG (diagrams) must be declared. */
+function contentProperties(xhtml: string): string | undefined {
+  const properties = [/<math[\s>]/.test(xhtml) && 'mathml', /<svg[\s>]/.test(xhtml) && 'svg'].filter(Boolean);
+  return properties.length ? properties.join(' ') : undefined;
 }
 
 function tocDepth(toc: TocEntry[]): number {

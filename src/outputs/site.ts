@@ -9,6 +9,7 @@ import type { Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { assetBytes } from '../assets/files.ts';
 import { fontFaceCss, fontFaces } from '../assets/fonts.ts';
+import { siteMathFont } from '../assets/math-font.ts';
 import { formatBytes } from '../format.ts';
 import { resolveTree } from '../markdown/resolve.ts';
 import { articleView, bookView, coverView, type Labels } from '../templates.ts';
@@ -76,7 +77,9 @@ async function renderSite(ctx: OutputContext, started: StartedSearch | undefined
   const faces = fontFaces();
   await mkdir(path.join(outDir, 'assets/fonts'), { recursive: true });
   await Promise.all([...new Map(faces.map((f) => [f.file.name, f.file])).values()].map((f) => copy(f.source, `assets/fonts/${f.name}`)));
-  const css = [fontFaceCss(faces, 'fonts/'), ...(await Promise.all(SITE_CSS.map((name) => templates.read(name))))].join('\n');
+  const math = siteMathFont(book, 'fonts/');
+  if (math) await copy(math.source, `assets/fonts/${math.name}`);
+  const css = [fontFaceCss(faces, 'fonts/'), math?.css ?? '', ...(await Promise.all(SITE_CSS.map((name) => templates.read(name))))].join('\n');
   await write('assets/site.css', css);
   await mkdir(path.join(outDir, 'images'), { recursive: true });
   await Promise.all([...book.assets.values()].map(async (a) => write(a.name, await assetBytes(a))));

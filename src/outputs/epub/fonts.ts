@@ -30,11 +30,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import subsetFont from 'subset-font';
-import { FALLBACK_FAMILIES, type WholeFace, wholeFaces } from '../../assets/fonts.ts';
+import { FALLBACK_FAMILIES, MATH_FAMILY, type WholeFace, wholeFaces } from '../../assets/fonts.ts';
 import { readCmap } from './cmap.ts';
 
 /** Which font stack text is set in: Latin serif, CJK serif, or monospace. */
-export type FontRole = 'latin' | 'cjk' | 'mono';
+export type FontRole = 'latin' | 'cjk' | 'mono' | 'math';
 
 export interface TextStyle {
   role: FontRole;
@@ -51,6 +51,8 @@ const STACKS: Readonly<Record<FontRole, { families: string[]; generic: string }>
   latin: { families: ['Source Serif 4', 'Noto Serif SC', ...FALLBACK_FAMILIES], generic: 'serif' },
   cjk: { families: ['Noto Serif SC', 'Source Serif 4', ...FALLBACK_FAMILIES], generic: 'serif' },
   mono: { families: ['JetBrains Mono', 'Noto Serif SC', ...FALLBACK_FAMILIES], generic: 'monospace' },
+  // Formulas (MathML): the math font, Chinese in \text{} from the Chinese face.
+  math: { families: [MATH_FAMILY, 'Source Serif 4', 'Noto Serif SC'], generic: 'serif' },
 };
 
 export interface EmbeddedFont {
@@ -150,7 +152,7 @@ function fileName(face: WholeFace): string {
 
 /** Plain text first, so that the order of the work (and so the output) does not depend on insertion order. */
 function styleOrder(s: TextStyle): number {
-  return ['latin', 'cjk', 'mono'].indexOf(s.role) * 4 + (s.bold ? 2 : 0) + (s.italic ? 1 : 0);
+  return ['latin', 'cjk', 'mono', 'math'].indexOf(s.role) * 4 + (s.bold ? 2 : 0) + (s.italic ? 1 : 0);
 }
 
 /** CSS font matching within a family, for the weights and styles the EPUB uses (400, 700, italic). */

@@ -7,6 +7,8 @@
  */
 import type { Schema } from 'hast-util-sanitize';
 import { html } from 'property-information';
+import { SVG_ATTRIBUTES } from '../../diagrams/svg-schema.ts';
+import { MATHML_ATTRIBUTES, MATHML_ELEMENTS } from '../../markdown/mathml.ts';
 
 const INTEGER = /^\d+$/;
 const LANGUAGE = /^([A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*)?$/;
@@ -43,6 +45,9 @@ export const epubSchema: Schema = {
     q: ['cite'],
     del: ['cite', ['dateTime', DATE_TIME]],
     ins: ['cite', ['dateTime', DATE_TIME]],
+    // MathML (src/markdown/mathml.ts) and diagrams' SVG (src/diagrams/), as the build wrote them.
+    ...Object.fromEntries(MATHML_ELEMENTS.map((tag) => [tag, [...MATHML_ATTRIBUTES]])),
+    ...SVG_ATTRIBUTES,
     // Only task-list checkboxes are meaningful in a book.
     input: [['type', 'checkbox'], 'checked', 'disabled'],
   },

@@ -97,7 +97,7 @@ class TextRuns {
     const parent = this.frames[this.frames.length - 1]!;
     const name = tag.toLowerCase();
     const style: TextStyle = {
-      role: lang !== undefined ? roleForLang(lang) : MONO.has(name) ? 'mono' : parent.style.role,
+      role: name === 'math' ? 'math' : lang !== undefined ? roleForLang(lang) : MONO.has(name) ? 'mono' : parent.style.role,
       bold: parent.style.bold || BOLD.has(name) || classes.some((c) => BOLD_CLASSES.includes(c)),
       italic: parent.style.italic || ITALIC.has(name) || classes.some((c) => ITALIC_CLASSES.includes(c)),
     };
@@ -139,6 +139,8 @@ function walkHast(parent: HastRoot | HastElement, runs: TextRuns): void {
   for (const node of parent.children) {
     if (node.type === 'text') {
       runs.text(xmlChars(node.value));
+      // A one-letter identifier is drawn in the math font's italic letters (MathML's `math-auto`).
+      if (parent.type === 'element' && parent.tagName === 'mi' && parent.properties.mathvariant === undefined) runs.text(mathItalic(node.value));
     } else if (node.type === 'element') {
       const p = node.properties;
       runs.open(node.tagName, written(p.lang) ?? written(p.xmlLang), classList(node), written(p.hidden) !== undefined);
@@ -149,6 +151,18 @@ function walkHast(parent: HastRoot | HastElement, runs: TextRuns): void {
       runs.flush();
     }
   }
+}
+
+/** The Mathematical Italic letter (U+1D434…) a reading system draws for a one-letter `<mi>`, if any. */
+function mathItalic(text: string): string {
+  const chars = [...text.trim()];
+  if (chars.length !== 1) return '';
+  const c = chars[0]!.codePointAt(0)!;
+  if (c === 0x68) return '\u210e';
+  if (c >= 0x61 && c <= 0x7a) return String.fromCodePoint(0x1d44e + c - 0x61);
+  if (c >= 0x41 && c <= 0x5a) return String.fromCodePoint(0x1d434 + c - 0x41);
+  if (c >= 0x3b1 && c <= 0x3c9) return String.fromCodePoint(0x1d6fc + c - 0x3b1);
+  return '';
 }
 
 /** The value of an attribute as xml.ts writes it, or undefined when it writes none. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
-import { FALLBACK_FAMILIES, fontFaceCss, fontFaces, wholeFaces } from '../../assets/fonts.ts';
+import { FALLBACK_FAMILIES, fontFaceCss, fontFaces, MATH_FAMILY, wholeFaces } from '../../assets/fonts.ts';
 import type { FontNames } from './ttf.ts';
 
 const require = createRequire(import.meta.url);
@@ -36,9 +36,9 @@ export function printFonts(urlPrefix: string): { css: string; files: Map<string,
     files.set(file, path.join(cjkDir, file));
     return `@font-face{font-family:"${PRINT_CJK_FAMILY}";font-style:normal;font-weight:${weight};font-display:block;src:url("${urlPrefix}${file}") format("woff2");}`;
   });
-  // Arabic and emoji, which the theme's fonts lack: whole fonts, loaded only by a page that uses them.
+  // Arabic and emoji, which the theme's fonts lack, and the math font: whole fonts, loaded only by a page that uses them.
   const fallbacks = wholeFaces()
-    .filter((f) => (FALLBACK_FAMILIES as readonly string[]).includes(f.family))
+    .filter((f) => (FALLBACK_FAMILIES as readonly string[]).includes(f.family) || f.family === MATH_FAMILY)
     .map((f) => {
       const name = path.basename(f.source);
       files.set(name, f.source);
