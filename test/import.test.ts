@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -18,12 +19,13 @@ import { extractHtml, extractText, importFiles, type ImportedFile, type ImportRe
 import { isFurniture, parseCredits, parseDateLine, parseSourceLine } from '../src/import/lines.ts';
 import { createStringifier } from '../src/import/markdown.ts';
 import type { Article, Book } from '../src/types.ts';
-import { FIXTURES } from './helpers/build.ts';
+import { buildFolder, FIXTURES } from './helpers/build.ts';
+import { zipFiles } from './helpers/epub-zip.ts';
 
 const DIR = path.join(FIXTURES, 'import');
 const fixture = (name: string) => path.join(DIR, name);
 
-const KEY_ORDER = ['title', 'subtitle', 'author', 'date', 'source', 'tags', 'lang', 'summary'];
+const KEY_ORDER = ['title', 'subtitle', 'author', 'date', 'source', 'publisher', 'tags', 'lang', 'summary', 'original'];
 
 /** What each plain-text clipping must lose: its title line (into the front matter) and these lines, exactly. */
 const CLIPPINGS: Record<string, { source: string; title: string; removed: string[] }> = {
@@ -183,6 +185,10 @@ function frontMatter(name: string): Record<string, unknown> {
   return parseYamlText(yaml) as Record<string, unknown>;
 }
 
+function frontMatterOf(markdown: string): Record<string, unknown> {
+  return parseYamlText(splitFrontMatter(markdown).yaml!) as Record<string, unknown>;
+}
+
 function bodyMarkdown(name: string): string {
   return splitFrontMatter(imported(name).markdown).body.trim();
 }
@@ -209,7 +215,7 @@ describe('anthology import: the result builds', () => {
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(result.ok).toBe(true);
     expect(result.files.map((f) => path.basename(f.input))).toEqual(ALL);
-    expect((await readdir(out)).sort()).toEqual(result.files.map((f) => path.basename(f.output)).sort());
+    expect((await readdir(out)).sort()).toEqual(['_originals', ...result.files.map((f) => path.basename(f.output))].sort());
     expect(loadDiagnostics.items).toEqual([]);
     expect(book.articles).toHaveLength(ALL.length);
   });
@@ -243,6 +249,7 @@ describe('anthology import: saved web pages', () => {
       tags: ['回收', '造纸'],
       lang: 'zh-CN',
       summary: '城东再生纸厂每天吞进一百二十吨旧报纸，也吐出一本账：哪些纸能回来，哪些永远回不来。',
+      original: '_originals/旧报纸去了哪里-一座纸厂的回收账本.html',
     });
     expect(imported('news-zh.html').markdown).toMatch(/^---\ntitle: 旧报纸去了哪里：一座纸厂的回收账本\nauthor: 苏晚晴\ndate: 2024-05-01T08:30:00\+08:00\n/);
   });
@@ -255,6 +262,7 @@ describe('anthology import: saved web pages', () => {
       source: 'https://paper-margin.example.org/posts/typeset-checker/',
       lang: 'zh-CN',
       summary: '用三十行脚本找出扫描稿里的孤行、寡行和标点挤压。',
+      original: '_originals/给旧书做一个排版检查器.html',
     });
   });
 
@@ -267,13 +275,14 @@ describe('anthology import: saved web pages', () => {
       source: 'https://www.lanternquarterly.example.com/features/the-last-linotype.html',
       lang: 'en',
       summary: 'A retired operator keeps a hot-metal typesetting machine running in a barn, one slug of type at a time.',
+      original: '_originals/the-last-linotype-in-harbor-county.html',
     });
   });
 
   it('reads an old GBK portal page declaring gb2312: the line under the headline gives date (no zone: date only) and author', () => {
     const f = imported('portal-gbk.html');
     expect(f.encoding).toBe('GB18030');
-    expect(frontMatter('portal-gbk.html')).toEqual({ title: '古籍修复室里的一张糨糊方子', author: '许静澜', date: '2021-06-08', lang: 'zh-CN' });
+    expect(frontMatter('portal-gbk.html')).toEqual({ title: '古籍修复室里的一张糨糊方子', author: '许静澜', date: '2021-06-08', lang: 'zh-CN', original: '_originals/古籍修复室里的一张糨糊方子.html' });
     // No canonical address: said, not guessed.
     expect(result.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', file: f.input, rule: 'import-source' }));
   });
@@ -390,6 +399,7 @@ describe('anthology import: text clippings', () => {
       date: '2024-03-18', // a time without a zone: the date only
       source: 'https://www.jiangan-daily.example.cn/culture/2024-03/18/night-shift.html', // from the closing 本文链接 line
       lang: 'zh-CN',
+      original: '_originals/夜班编辑的最后一个版面.txt',
     });
     expect(frontMatter('clip-wechat.txt')).toEqual({
       title: '在县城开一家独立书店是什么体验',
@@ -397,15 +407,17 @@ describe('anthology import: text clippings', () => {
       author: '林小满', // not the editor
       date: '2024-01-20T21:08:00+08:00', // 北京时间 is a zone
       lang: 'zh-CN',
+      original: '_originals/在县城开一家独立书店是什么体验.txt',
     });
-    expect(frontMatter('clip-column.txt')).toEqual({ title: '雪夜读帖记', author: '顾长风', date: '2022-12-03', lang: 'zh-CN' });
-    expect(frontMatter('clip-gbk.txt')).toEqual({ title: '乡村邮递员的自行车', author: ['王小明', '李青'], date: '2023-11-02', lang: 'zh-CN' });
+    expect(frontMatter('clip-column.txt')).toEqual({ title: '雪夜读帖记', author: '顾长风', date: '2022-12-03', lang: 'zh-CN', original: '_originals/雪夜读帖记.txt' });
+    expect(frontMatter('clip-gbk.txt')).toEqual({ title: '乡村邮递员的自行车', author: ['王小明', '李青'], date: '2023-11-02', lang: 'zh-CN', original: '_originals/乡村邮递员的自行车.txt' });
     expect(frontMatter('clip-big5.txt')).toEqual({
       title: '舊書攤上的活字印刷',
       author: '陳美玲',
       date: '2024-01-15T14:20:00+08:00',
       source: 'https://www.harbor-weekly.example.tw/culture/movable-type-stall',
       lang: 'zh-TW',
+      original: '_originals/舊書攤上的活字印刷.txt',
     });
   });
 
@@ -639,7 +651,8 @@ describe('anthology import: writing', () => {
     expect(forced.ok).toBe(true);
     expect(await readFile(target, 'utf8')).toBe(first.files[0]!.markdown);
     // No temporary files are left behind.
-    expect(await readdir(path.join(dir, 'articles'))).toEqual(['夜班编辑的最后一个版面.md']);
+    expect(await readdir(path.join(dir, 'articles'))).toEqual(['_originals', '夜班编辑的最后一个版面.md']);
+    expect(await readdir(path.join(dir, 'articles', '_originals'))).toEqual(['夜班编辑的最后一个版面.txt', '夜班编辑的最后一个版面.txt.yaml']);
   });
 
   it('gives two inputs with one title two files', async () => {
@@ -663,8 +676,8 @@ describe('anthology import: writing', () => {
       'page.mhtml: error Web archives (.mht, .mhtml) are not supported: save the page as "Webpage, HTML only" (.html) and import that [import-format]',
     ]);
     expect(io.err).toContain('anthology import: wrote 1 article, 3 files failed');
-    expect(io.out).toBe(`wrote ${path.join('articles', '雪夜读帖记.md')} (from ${fixture('clip-column.txt')}, text, utf-8; 2 lines left out)\n`);
-    expect(await readdir(path.join(dir, 'articles'))).toEqual(['雪夜读帖记.md']);
+    expect(io.out).toBe(`wrote ${path.join('articles', '雪夜读帖记.md')} (from ${fixture('clip-column.txt')}, text, utf-8; 2 lines left out; original kept as ${path.join('articles', '_originals', '雪夜读帖记.txt')})\n`);
+    expect(await readdir(path.join(dir, 'articles'))).toEqual(['_originals', '雪夜读帖记.md']);
   });
 
   it('exits 2 on usage errors and 0 with --help', async () => {
@@ -677,6 +690,119 @@ describe('anthology import: writing', () => {
     io = capture();
     expect(await runImport(['--help'], io, tmp)).toBe(0);
     expect(io.out).toContain('Usage: anthology import FILE…');
+  });
+});
+
+describe('anthology import: the originals', () => {
+  it('keeps each imported file byte for byte in _originals/, with its SHA-256, its name and the date of the import', async () => {
+    const now = new Date('2024-06-01T09:30:15.250Z');
+    const dir = await mkdtemp(path.join(tmp, 'originals-'));
+    const r = await importFiles([fixture('news-zh.html'), fixture('clip-gbk.txt')], { out: 'articles', cwd: dir, now });
+    expect(r.ok).toBe(true);
+    for (const f of r.files) {
+      const given = readFileSync(f.input);
+      const copy = path.join(dir, 'articles', f.original.file);
+      const kept = readFileSync(copy);
+      // The same bytes (GBK stays GBK), and the hash says so.
+      expect(kept.equals(given), f.input).toBe(true);
+      expect(createHash('sha256').update(kept).digest('hex')).toBe(f.original.sha256);
+      const record = parseYamlText(readFileSync(copy + '.yaml', 'utf8')) as Record<string, unknown>;
+      expect(record).toEqual({
+        file: f.original.file,
+        name: path.basename(f.input),
+        sha256: createHash('sha256').update(given).digest('hex'),
+        bytes: given.length,
+        encoding: f.encoding,
+        imported: '2024-06-01T09:30:15Z',
+        article: path.basename(f.output),
+        ...(f.meta.source ? { source: f.meta.source } : {}),
+      });
+      expect(frontMatterOf(readFileSync(f.output, 'utf8')).original).toBe(f.original.file);
+    }
+    expect(r.files.map((f) => f.original.file)).toEqual(['_originals/旧报纸去了哪里-一座纸厂的回收账本.html', '_originals/乡村邮递员的自行车.txt']);
+    expect(r.files[1]!.original.encoding).toBe('GB18030');
+  });
+
+  it('keeps an identical original when the same file is imported again, and replaces a different one only with --force', async () => {
+    const dir = await mkdtemp(path.join(tmp, 'originals-again-'));
+    const input = path.join(dir, 'page.txt');
+    await writeFile(input, readFileSync(fixture('clip-column.txt')));
+    expect((await importFiles([input], { out: 'articles', cwd: dir })).ok).toBe(true);
+    const article = path.join(dir, 'articles', '雪夜读帖记.md');
+    const copy = path.join(dir, 'articles', '_originals', '雪夜读帖记.txt');
+    // The article removed, the same page imported again: its original is still the one kept.
+    await rm(article);
+    expect((await importFiles([input], { out: 'articles', cwd: dir })).ok).toBe(true);
+    // The article removed, a changed page under the same title: the old original is not overwritten.
+    await rm(article);
+    await writeFile(input, readFileSync(fixture('clip-column.txt'), 'utf8') + '\n补记：雪停了。\n');
+    const refused = await importFiles([input], { out: 'articles', cwd: dir });
+    expect(refused.diagnostics).toEqual([expect.objectContaining({ severity: 'error', rule: 'import-exists', message: expect.stringContaining(copy) })]);
+    expect(readFileSync(copy).equals(readFileSync(fixture('clip-column.txt')))).toBe(true);
+    expect((await importFiles([input], { out: 'articles', cwd: dir, force: true })).ok).toBe(true);
+    expect(readFileSync(copy).equals(readFileSync(input))).toBe(true);
+  });
+
+  it('is never published: not in the site, not in the EPUB', async () => {
+    const dir = await mkdtemp(path.join(tmp, 'originals-build-'));
+    const r = await importFiles([fixture('news-zh.html'), fixture('clip-wechat.txt')], { out: 'articles', cwd: dir });
+    expect(r.ok).toBe(true);
+    await writeFile(path.join(dir, 'book.config.yaml'), 'title: 剪报\nlang: zh-CN\narticles: articles\n');
+    const built = await buildFolder(dir, { formats: ['html', 'epub'] });
+    try {
+      expect(built.result.ok, built.result.diagnostics.report().join('\n')).toBe(true);
+      expect(built.result.diagnostics.items.filter((d) => d.rule.startsWith('front-matter'))).toEqual([]);
+      const files = (await readdir(built.out, { recursive: true })).map(String);
+      expect(files.some((f) => /\.html$/.test(f) && f.includes('在县城开一家独立书店是什么体验'))).toBe(true);
+      expect(files.filter((f) => f.includes('_originals') || f.endsWith('.txt') || f.endsWith('.yaml'))).toEqual([]);
+      // Words only the originals hold (page furniture, the hash) are nowhere in what readers get.
+      const only = ['家电节大促', '微信扫一扫关注该公众号', r.files[0]!.original.sha256, '_originals'];
+      for (const f of files.filter((x) => /\.(?:html|xml|json|css|js)$/.test(x) && !x.startsWith('pagefind'))) {
+        const text = readFileSync(path.join(built.out, f), 'utf8');
+        for (const word of only) expect(text.includes(word), `${word} in ${f}`).toBe(false);
+      }
+      const epubFile = files.find((f) => f.endsWith('.epub'))!;
+      const epub = zipFiles(readFileSync(path.join(built.out, epubFile)));
+      expect(epub.entries.filter((e) => /_originals|\.txt$|\.yaml$/.test(e.name))).toEqual([]);
+      for (const e of epub.entries.filter((x) => /\.(?:xhtml|opf|ncx|xml|css)$/.test(x.name))) {
+        const text = epub.text(e.name);
+        for (const word of only) expect(text.includes(word), `${word} in ${e.name}`).toBe(false);
+      }
+    } finally {
+      await built.cleanup();
+    }
+  }, 120_000);
+});
+
+describe('anthology import: duplicates', () => {
+  it('names an input that is already an article of the folder (the same source, or nearly the same text) and one that is twice in the batch', async () => {
+    const dir = await mkdtemp(path.join(tmp, 'duplicates-'));
+    expect((await importFiles([fixture('clip-news.txt'), fixture('news-zh.html')], { out: 'articles', cwd: dir })).ok).toBe(true);
+    // The same text, clipped again in Traditional characters with other spacing.
+    const again = path.join(dir, 'again.txt');
+    const text = readFileSync(fixture('clip-news.txt'), 'utf8')
+      .replace(/^本文链接：.*$/m, '')
+      .replace('夜班编辑的最后一个版面', '夜班編輯的最後一個版面')
+      .replace(/报/g, '報')
+      .replace(/。/g, '。 ');
+    await writeFile(again, text);
+    // The same page, its address with tracking parameters.
+    const tracked = path.join(dir, 'tracked.html');
+    await writeFile(tracked, readFileSync(fixture('news-zh.html'), 'utf8').replaceAll('旧报纸去了哪里：一座纸厂的回收账本', '旧报纸的去处').replaceAll('paper-ledger.html', 'paper-ledger.html?utm_source=wechat&from=timeline'));
+    const other = path.join(DIR, 'clip-column.txt');
+    const r = await importFiles([again, tracked, other, path.join(DIR, 'sources', 'clip-gbk.txt'), path.join(DIR, 'sources', 'clip-big5.txt')], { out: 'articles', cwd: dir });
+    const duplicates = r.diagnostics.filter((d) => d.rule === 'import-duplicate');
+    expect(duplicates).toEqual([
+      expect.objectContaining({ severity: 'warning', file: again, message: expect.stringMatching(/^Duplicate article: articles\/夜班編輯的最後一個版面\.md and the article articles\/夜班编辑的最后一个版面\.md have nearly the same text \((?:9\d|100) % alike/) }),
+      expect.objectContaining({ severity: 'warning', file: tracked, message: expect.stringContaining('articles/旧报纸的去处.md and the article articles/旧报纸去了哪里-一座纸厂的回收账本.md come from the same source (chengnan-evening.example/society/2024/05/01/paper-ledger.html)') }),
+    ]);
+    // Warned, still written: the editor chooses which to keep.
+    expect(r.files).toHaveLength(5);
+
+    const twice = await importFiles([other, other], { out: 'batch', cwd: dir, dryRun: true });
+    expect(twice.diagnostics.filter((d) => d.rule === 'import-duplicate').map((d) => d.message)).toEqual([
+      'Duplicate article: batch/雪夜读帖记-2.md and the import batch/雪夜读帖记.md have nearly the same text (100 % alike, not counting spacing, punctuation and Traditional or Simplified characters); keep one of them',
+    ]);
   });
 });
 

@@ -42,6 +42,8 @@ export const frontMatterSchema = z.object({
   license: z.string().trim().min(1).optional(),
   permission: z.string().trim().min(1).optional(),
   translator: list.optional(),
+  /** The file `anthology import` made the article from, kept unpublished in `_originals/` (src/import/original.ts). */
+  original: z.string().trim().min(1).optional(),
   /** Words every edition keeps as written (src/editions/): names, titles in front matter and text. */
   keep: list.optional(),
   tags: list.optional(),

@@ -6,12 +6,16 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { importFiles } from './index.ts';
+import { type ImportedFile, importFiles } from './index.ts';
 
 export const IMPORT_HELP = `Usage: anthology import FILE… [options]
 
 Turns saved web pages (.html) and text copied from web pages (.txt; UTF-8,
-GBK/GB18030 or Big5) into Markdown articles with front matter.
+GBK/GB18030 or Big5) into Markdown articles with front matter. Each file
+imported is kept as it was in _originals/ inside the articles folder (never
+published), with a record of its SHA-256, its name and the date of the
+import; the article's \`original\` points at it. An article that is already
+in the folder (the same source, or nearly the same text) is a warning.
 
 Options:
   --out DIR     folder to write the articles into (default: articles)
@@ -62,11 +66,12 @@ export async function runImport(argv: string[], io: ImportIO = process, cwd = pr
   for (const f of result.files) {
     if (dryRun) {
       io.stdout.write(`==> ${rel(f.output)} (from ${rel(f.input)}, ${f.kind}, ${f.encoding})\n${f.markdown}`);
+      io.stdout.write(`  original: ${rel(originalPath(f))} (sha256 ${f.original.sha256})\n`);
       for (const line of f.dropped) io.stdout.write(`  dropped: ${line}\n`);
       io.stdout.write('\n');
     } else {
       const dropped = f.dropped.length ? `; ${f.dropped.length} ${f.dropped.length === 1 ? 'line' : 'lines'} left out` : '';
-      io.stdout.write(`wrote ${rel(f.output)} (from ${rel(f.input)}, ${f.kind}, ${f.encoding}${dropped})\n`);
+      io.stdout.write(`wrote ${rel(f.output)} (from ${rel(f.input)}, ${f.kind}, ${f.encoding}${dropped}; original kept as ${rel(originalPath(f))})\n`);
     }
   }
   // `path: error message [rule]`: an import problem concerns a whole file, not a line of it.
@@ -77,6 +82,10 @@ export async function runImport(argv: string[], io: ImportIO = process, cwd = pr
   const verb = dryRun ? 'would write' : 'wrote';
   io.stderr.write(`anthology import: ${verb} ${done} ${done === 1 ? 'article' : 'articles'}${failed ? `, ${failed} ${failed === 1 ? 'file' : 'files'} failed` : ''}${dryRun ? ' (dry run: nothing written)' : ''}\n`);
   return result.ok ? 0 : 1;
+}
+
+function originalPath(f: ImportedFile): string {
+  return path.join(path.dirname(f.output), ...f.original.file.split('/'));
 }
 
 function usage(io: ImportIO, message: string): number {

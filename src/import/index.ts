@@ -4,19 +4,23 @@
  * handled on its own: a problem with one file is reported with its name and
  * the others go on.
  */
-import { access } from 'node:fs/promises';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import iconv from 'iconv-lite';
 import { decode } from '../content/decode.ts';
+import { findArticles } from '../content/find.ts';
+import { parseFrontMatter, splitFrontMatter } from '../content/frontmatter.ts';
 import type { Diagnostic } from '../diagnostics.ts';
+import { type DuplicateCandidate, findDuplicates, percent } from '../duplicates/find.ts';
 import { extractHtml } from './html.ts';
 import { createHtmlProcessor, createStringifier, type HtmlProcessor, type Stringifier } from './markdown.ts';
+import { keepOriginal, type OriginalPlan, type OriginalRecord, planOriginal } from './original.ts';
 import { extractText } from './text.ts';
 import type { Extracted, ImportMeta } from './types.ts';
 import { FileExistsError, renderArticle, slugFor, writeAtomic } from './write.ts';
 
 export type { ImportMeta } from './types.ts';
+export type { OriginalRecord } from './original.ts';
 export { extractHtml } from './html.ts';
 export { extractText } from './text.ts';
 
@@ -29,6 +33,8 @@ export interface ImportOptions {
   force?: boolean;
   /** Base for relative paths; default: the process's working directory. */
   cwd?: string;
+  /** When the import happens, for the originals' records; default: now. */
+  now?: Date;
 }
 
 export interface ImportedFile {
@@ -42,6 +48,10 @@ export interface ImportedFile {
   meta: ImportMeta;
   /** The whole file: front matter and body. */
   markdown: string;
+  /** The body alone, as Markdown. */
+  body: string;
+  /** The imported file kept as it was (written to `_originals/` with the article). */
+  original: OriginalRecord;
   /** Lines left out of the body (furniture, or moved into the front matter), as written. */
   dropped: string[];
   written: boolean;
@@ -59,45 +69,112 @@ export interface ImportResult {
 export async function importFiles(files: string[], options: ImportOptions): Promise<ImportResult> {
   const cwd = options.cwd ?? process.cwd();
   const out = path.resolve(cwd, options.out);
+  const force = options.force ?? false;
+  const now = options.now ?? new Date();
   const processors = { html: createHtmlProcessor(), stringify: createStringifier() };
   const result: ImportResult = { ok: true, files: [], diagnostics: [] };
   const planned = new Set<string>();
+  const errorFor = (input: string) => (rule: string, message: string) => {
+    result.ok = false;
+    result.diagnostics.push({ severity: 'error', file: input, rule, message });
+  };
+  const failed = (input: string, e: unknown) => {
+    const error = errorFor(input);
+    if (e instanceof FileExistsError) error('import-exists', e.message);
+    else if (e instanceof RangeError) error('import-failed', `Cannot import the file: its HTML is nested too deeply to read (${e.message}); save the page again or copy its text into a .txt file`);
+    else error('import-failed', `Cannot import the file: ${(e as Error).message}`);
+  };
 
+  // 1. Every input read and turned into an article, nothing written yet.
+  const plans: { file: ImportedFile; original: OriginalPlan }[] = [];
   for (const given of files) {
     const input = path.resolve(cwd, given);
-    const error = (rule: string, message: string) => {
-      result.ok = false;
-      result.diagnostics.push({ severity: 'error', file: input, rule, message });
-    };
+    const error = errorFor(input);
     try {
       const imported = await importOne(input, processors);
       if ('error' in imported) {
         error(imported.rule, imported.error);
         continue;
       }
-      const { extracted, kind, encoding } = imported;
+      const { extracted, kind, encoding, bytes } = imported;
       let slug = slugFor(extracted.meta.title, input);
       for (let n = 2; planned.has(slug); n++) slug = `${slugFor(extracted.meta.title, input)}-${n}`;
       const output = path.join(out, `${slug}.md`);
-      if (!options.force && (await exists(output))) {
+      if (!force && (await exists(output))) {
         error('import-exists', new FileExistsError(output).message);
         continue;
       }
       planned.add(slug);
-      const markdown = renderArticle(extracted.meta, processors.stringify.stringify(extracted.body));
+      const original = planOriginal({ out, slug, input, bytes, kind, encoding, source: extracted.meta.source, now });
+      extracted.meta.original = original.record.file;
+      const body = processors.stringify.stringify(extracted.body);
+      const markdown = renderArticle(extracted.meta, body);
       for (const w of extracted.warnings) result.diagnostics.push({ severity: 'warning', file: input, rule: w.rule, message: w.message });
-      if (!options.dryRun) await writeAtomic(output, markdown, options.force ?? false);
-      result.files.push({ input, output, kind, encoding, meta: extracted.meta, markdown, dropped: extracted.dropped, written: !options.dryRun });
+      plans.push({ file: { input, output, kind, encoding, meta: extracted.meta, markdown, body, dropped: extracted.dropped, original: original.record, written: false }, original });
     } catch (e) {
-      if (e instanceof FileExistsError) error('import-exists', e.message);
-      else if (e instanceof RangeError) error('import-failed', `Cannot import the file: its HTML is nested too deeply to read (${e.message}); save the page again or copy its text into a .txt file`);
-      else error('import-failed', `Cannot import the file: ${(e as Error).message}`);
+      failed(input, e);
+    }
+  }
+
+  // 2. The same article twice: among the inputs, or an input and an article already in the folder.
+  await reportImportDuplicates(plans.map((p) => p.file), out, cwd, result.diagnostics);
+
+  // 3. The original kept first, then the article that points at it.
+  for (const { file, original } of plans) {
+    try {
+      if (!options.dryRun) {
+        await keepOriginal(original, force);
+        await writeAtomic(file.output, file.markdown, force);
+        file.written = true;
+      }
+      result.files.push(file);
+    } catch (e) {
+      failed(file.input, e);
     }
   }
   return result;
 }
 
-type Imported = { extracted: Extracted; kind: 'html' | 'text'; encoding: string } | { error: string; rule: string };
+/**
+ * A warning for each imported article that is the same as another input or
+ * as an article already in the folder (src/duplicates/: the same source once
+ * normalised, or nearly the same text), naming both and how alike they are.
+ */
+async function reportImportDuplicates(files: ImportedFile[], out: string, cwd: string, diagnostics: Diagnostic[]): Promise<void> {
+  if (!files.length) return;
+  const replaced = new Set(files.map((f) => f.output));
+  const existing: DuplicateCandidate[] = [];
+  if (await exists(out)) {
+    for (const file of await findArticles(out)) {
+      if (replaced.has(file)) continue;
+      const text = decode(await readFile(file)).text;
+      const { yaml, body } = splitFrontMatter(text);
+      // Front matter with problems (the build reports them) still has its text compared.
+      const source = yaml === undefined ? undefined : parseFrontMatter(yaml, file).data?.source;
+      existing.push({ name: file, source, text: body });
+    }
+  }
+  const candidates = [...existing, ...files.map((f) => ({ name: f.output, source: f.meta.source, text: f.body }))];
+  const rel = (file: string) => {
+    const r = path.relative(cwd, file);
+    return r && !r.startsWith('..') && !path.isAbsolute(r) ? r : file;
+  };
+  for (const d of findDuplicates(candidates)) {
+    if (d.second < existing.length) continue;
+    const imported = files[d.second - existing.length]!;
+    const other = candidates[d.first]!;
+    const what = d.first < existing.length ? 'the article' : 'the import';
+    const why = d.kind === 'source' ? `come from the same source (${d.source})` : `have nearly the same text (${percent(d.similarity)} alike, not counting spacing, punctuation and Traditional or Simplified characters)`;
+    diagnostics.push({
+      severity: 'warning',
+      file: imported.input,
+      rule: 'import-duplicate',
+      message: `Duplicate article: ${rel(imported.output)} and ${what} ${rel(other.name)} ${why}; keep one of them`,
+    });
+  }
+}
+
+type Imported = { extracted: Extracted; kind: 'html' | 'text'; encoding: string; bytes: Uint8Array } | { error: string; rule: string };
 
 async function importOne(input: string, processors: { html: HtmlProcessor; stringify: Stringifier }): Promise<Imported> {
   const ext = path.extname(input).toLowerCase();
@@ -136,7 +213,7 @@ async function importOne(input: string, processors: { html: HtmlProcessor; strin
     extracted.meta.title = path.basename(input).replace(/\.[^.]+$/, '');
     if (isHtml) extracted.warnings.push({ rule: 'import-title', message: `The page has no title; used the file name "${extracted.meta.title}"` });
   }
-  return { extracted, kind: isHtml ? 'html' : 'text', encoding };
+  return { extracted, kind: isHtml ? 'html' : 'text', encoding, bytes };
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -10,10 +10,14 @@ export interface ImportMeta {
   date?: string;
   /** The article's address (http or https). */
   source?: string;
+  /** Where the article first appeared, from a byline (`本文转自 Z`, `X 发布在 Y`, `本文来自微信公众号“Z”`). */
+  publisher?: string;
   tags: string[];
   /** BCP 47: `zh-CN`, `zh-TW`, `en`, … */
   lang: string;
   summary?: string;
+  /** The imported file as it was read, relative to the articles folder (`_originals/<slug>.html`; see original.ts). */
+  original?: string;
 }
 
 export interface Extracted {

@@ -11,7 +11,7 @@ import { Document, isSeq } from 'yaml';
 import { slugify } from '../content/load.ts';
 import type { ImportMeta } from './types.ts';
 
-/** `---\n<yaml>---\n\n<markdown>` with keys title, subtitle, author, date, source, tags, lang, summary. */
+/** `---\n<yaml>---\n\n<markdown>` with keys title, subtitle, author, date, source, publisher, tags, lang, summary, original. */
 export function renderArticle(meta: ImportMeta, markdown: string): string {
   const data: Record<string, unknown> = {};
   if (meta.title) data.title = meta.title;
@@ -19,9 +19,11 @@ export function renderArticle(meta: ImportMeta, markdown: string): string {
   if (meta.authors.length) data.author = meta.authors.length === 1 ? meta.authors[0] : meta.authors;
   if (meta.date) data.date = meta.date;
   if (meta.source) data.source = meta.source;
+  if (meta.publisher) data.publisher = meta.publisher;
   if (meta.tags.length) data.tags = meta.tags;
   data.lang = meta.lang;
   if (meta.summary) data.summary = meta.summary;
+  if (meta.original) data.original = meta.original;
   const doc = new Document(data);
   // Lists of names and tags read best on one line: `author: [甲, 乙]`.
   for (const key of ['author', 'tags']) {
@@ -54,7 +56,7 @@ export class FileExistsError extends Error {
  * place (which fails if the target exists: no race with another writer) or,
  * with `force`, renames it over the target. A reader never sees half a file.
  */
-export async function writeAtomic(file: string, content: string, force: boolean): Promise<void> {
+export async function writeAtomic(file: string, content: string | Uint8Array, force: boolean): Promise<void> {
   const dir = path.dirname(file);
   await mkdir(dir, { recursive: true });
   // A dot name: the loader skips it should the process die before the end.
