@@ -16,10 +16,12 @@ const HELP = `Usage: anthology build [options]
        anthology build --shard K/N [--out DIR] [options]
        anthology merge SHARD_DIR… [options]
        anthology import FILE… [--out DIR] [--dry-run] [--force]
+       anthology check-sources [--articles DIR] [--timeout S] [--concurrency N] [--json]
        anthology dev [--articles DIR] [--config FILE] [--port N] [--host ADDR] [--open] [--drafts]
 
 Turns a folder of Markdown articles into a website, PDFs and an EPUB.
 \`import\` turns saved web pages (.html) and copied text (.txt) into articles.
+\`check-sources\` asks every article's \`source\` address whether it still answers.
 \`build --shard K/N\` prints only the K-th of N parts of the articles into a shard
 folder (default: <output dir>-shard-K-of-N), so that N machines can share the
 printing; \`merge\` makes every output from all N shard folders, printing no article.
@@ -63,6 +65,10 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
   if (argv[0] === 'import') {
     const { runImport } = await import('./import/cli.ts');
     return runImport(argv.slice(1), io);
+  }
+  if (argv[0] === 'check-sources') {
+    const { runCheckSources } = await import('./check-sources/cli.ts');
+    return runCheckSources(argv.slice(1), io);
   }
   let parsed;
   try {

@@ -54,7 +54,7 @@ function configIn(dir: string): string | undefined {
 }
 
 /** The `articles` a config names, read without validating the rest (the build does that). */
-function articlesOf(file: string): string {
+export function articlesOf(file: string): string {
   try {
     const value = parseDocument(readFileSync(file, 'utf8').replace(/^\uFEFF/, '')).get('articles');
     return typeof value === 'string' && value.trim() ? value : 'articles';
