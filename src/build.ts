@@ -26,6 +26,9 @@ import type { Book } from './types.ts';
 import { isDir, isInside } from './paths.ts';
 import { citationSourcesKey } from './citations/book.ts';
 import { finishBook } from './finish.ts';
+import { editionsOf, type EditionInput } from './editions/edition.ts';
+import { verticalBook } from './editions/vertical.ts';
+import { writeEdition } from './editions/write.ts';
 
 export type Format = 'html' | 'pdf' | 'epub';
 export const FORMATS: readonly Format[] = ['html', 'pdf', 'epub'];
@@ -78,6 +81,8 @@ export interface BuildOptions {
   epubProfile?: EpubProfile;
   /** Also write the print edition: interior, cover wrap, report (`--print`); default: the config's `print.enabled`. */
   print?: boolean;
+  /** Editions besides the config's `editions:` (`--edition`), each written into `<out>/<id>/` (src/editions/). */
+  editions?: readonly EditionInput[];
 }
 
 export interface StageTiming {
@@ -99,6 +104,8 @@ export interface BuildResult {
   upToDate?: boolean;
   /** Which config file was used (none: every default), and why one present was not. */
   config: ConfigChoice;
+  /** The editions written, by id (their files are under `<id>/`). */
+  editions?: string[];
 }
 
 interface BuildRecord {
@@ -128,7 +135,7 @@ async function bookSource(book: Book, templatesDir: string): Promise<ShardSource
 
 /** Everything the outputs depend on: the book's source and the build's options. */
 function fingerprint(source: ShardSource, formats: readonly Format[], options: BuildOptions, search: boolean): string {
-  return hashOf(JSON.stringify(source), formats.join(','), String(search), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false), JSON.stringify(options.shard ?? null), ...(options.print ? ['print'] : []));
+  return hashOf(JSON.stringify(source), formats.join(','), String(search), String(options.drafts ?? false), JSON.stringify(options.fetchImages ?? false), JSON.stringify(options.shard ?? null), ...(options.print ? ['print'] : []), ...(options.editions?.length ? [JSON.stringify(options.editions)] : []));
 }
 
 /** The files of the last build into `outDir`, if its key matches and they are all still there, unchanged in size. */
@@ -247,6 +254,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
 
   const staging = `${outDir}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
   const files = new Map<string, OutputFile>();
+  const editionIds: string[] = [];
   const cleanup = () => rm(staging, { recursive: true, force: true }).catch(() => undefined);
   // One browser for the whole build (or the remote ones), started by the first output that needs it.
   const browser = new SharedBrowser(config, options.signal, options.browserWs);
@@ -259,7 +267,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     // Words in each article's language, citations and diagrams (in the build's browser): the book as the outputs show it.
     progress.start('finish articles');
     const loaded = book;
-    book = await timed('articles', () => finishBook(loaded, { templates, diagnostics, browser, cache, signal: options.signal }));
+    book = verticalBook(await timed('articles', () => finishBook(loaded, { templates, diagnostics, browser, cache, signal: options.signal })));
     progress.end('finish articles');
     if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
     if (diagnostics.hasErrors()) {
@@ -273,12 +281,30 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       search.catch(() => undefined);
     }
     const owned: Owned = { browser, search, shard: shard && { ...shard, source }, prints, print: options.print ?? config.print?.enabled ?? false };
-    for (const format of ['pdf', 'epub', 'html'] as const) {
-      if (!formats.includes(format)) continue;
-      options.signal?.throwIfAborted();
-      const written = await timed(format, () => OUTPUTS[format](context, owned));
-      for (const f of written) files.set(f.path, f);
+    const writeOutputs = async (ctx: OutputContext, own: Owned, into: Map<string, OutputFile>, stage = '') => {
+      for (const format of ['pdf', 'epub', 'html'] as const) {
+        if (!formats.includes(format)) continue;
+        options.signal?.throwIfAborted();
+        const written = await timed(stage + format, () => OUTPUTS[format](ctx, own));
+        for (const f of written) into.set(f.path, f);
+        if (diagnostics.hasErrors()) break;
+      }
+    };
+    await writeOutputs(context, owned, files);
+    // Editions (src/editions/): the same outputs of the book in another script or set vertically, in `<id>/`; not printed by shards.
+    for (const edition of shard ? [] : editionsOf([...config.editions, ...(options.editions ?? [])])) {
       if (diagnostics.hasErrors()) break;
+      const written = await writeEdition(context, edition, async (ctx, into) => {
+        const started = formats.includes('html') ? startSearch(ctx, siteTrees(ctx.book)) : undefined;
+        started?.catch(() => undefined);
+        try {
+          await writeOutputs(ctx, { browser, search: started, print: false }, into, `${edition.id} `);
+        } finally {
+          await started?.then((s) => s?.index.close(), () => undefined);
+        }
+      });
+      for (const f of written) files.set(f.path, f);
+      editionIds.push(edition.id);
     }
     if (options.strict) for (const d of diagnostics.items) d.severity = 'error';
     if (diagnostics.hasErrors()) {
@@ -301,7 +327,7 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
     await search?.then((s) => s?.index.close(), () => undefined);
     await browser.close();
   }
-  return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book, articles: articleStats, config: choice };
+  return { ok: true, diagnostics, outDir, files: [...files.values()], timings, book, articles: articleStats, config: choice, ...(editionIds.length ? { editions: editionIds } : {}) };
 }
 
 /** A LiquidJS error as a diagnostic at its template's line, or undefined for any other error. */

@@ -7,9 +7,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BuildResult, Format } from './build.ts';
+import type { OutputFile } from './outputs/types.ts';
 import { EPUB_PROFILES, type EpubProfile } from './outputs/epub/profile.ts';
 import { formatBytes } from './format.ts';
 import { parseShard, type Shard } from './shard.ts';
+import { parseEditionSpec } from './editions/edition.ts';
 import type { Progress } from './progress.ts';
 
 const HELP = `Usage: anthology build [options]
@@ -38,6 +40,9 @@ Options:
   --print             also write the print edition beside the screen PDF: <name>-print.pdf
                       (bleed, black links, the gutter for its page count), <name>-cover.pdf
                       (back, spine, front) and <name>-print-report.txt; also \`print:\` in the config
+  --edition SPEC      also write an edition into <out>/<id>/: zh-Hant, zh-Hant-TW, zh-Hant-HK or
+                      zh-Hans (the text converted, phrase by phrase), with :vertical to set it
+                      vertically (zh-Hant:vertical), or vertical alone; repeatable; also \`editions:\`
   --strict            treat warnings as errors (for CI)
   --shard K/N         print the K-th of N parts of the articles (see above)
   --browser-ws URL    print on a remote Chrome instead of a local one: ws://…, wss://… or
@@ -84,6 +89,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
         'epub-profile': { type: 'string' },
         shard: { type: 'string' },
         'browser-ws': { type: 'string', multiple: true },
+        edition: { type: 'string', multiple: true },
         drafts: { type: 'boolean' },
         print: { type: 'boolean' },
         strict: { type: 'boolean' },
@@ -135,6 +141,12 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
   if (epubProfile !== undefined && !(EPUB_PROFILES as readonly string[]).includes(epubProfile)) {
     return usage(io, `--epub-profile expects one of ${EPUB_PROFILES.join(', ')}, found "${epubProfile}"`);
   }
+  const editions = [];
+  for (const spec of values.edition ?? []) {
+    const edition = parseEditionSpec(spec);
+    if (typeof edition === 'string') return usage(io, edition);
+    editions.push(edition);
+  }
   const browserWs = values['browser-ws'] ?? (process.env.ANTHOLOGY_BROWSER_WS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const badWs = browserWs.find((url) => !/^(wss?|https?):\/\/[^/]/i.test(url));
   if (badWs !== undefined) return usage(io, `--browser-ws (or ANTHOLOGY_BROWSER_WS) expects ws://…, wss://… or http://host:port, found "${badWs}"`);
@@ -157,6 +169,7 @@ export async function main(argv: string[], io: { stdout: NodeJS.WriteStream; std
       formats,
       drafts: values.drafts,
       ...(values.print ? { print: true } : {}),
+      ...(editions.length ? { editions } : {}),
       strict: values.strict,
       epubProfile: epubProfile as EpubProfile | undefined,
       progress,
@@ -207,7 +220,9 @@ function rel(p: string): string {
 
 function summary(result: BuildResult, seconds: string, shard?: Shard): string {
   const out = result.outDir!;
-  const files = result.files;
+  const editions = result.editions ?? [];
+  // An edition's files are listed on its own line.
+  const files = result.files.filter((f) => !editions.some((id) => f.path.startsWith(`${id}/`)));
   const html = files.filter((f) => f.path.endsWith('.html'));
   const pdfs = files.filter((f) => f.path.startsWith('pdf/') && f.path.endsWith('.pdf'));
   const top = files.filter((f) => !f.path.includes('/') && /\.(pdf|epub)$/.test(f.path));
@@ -228,8 +243,23 @@ function summary(result: BuildResult, seconds: string, shard?: Shard): string {
   }
   const marks = result.book?.articles.reduce((n, a) => n + (a.fullwidthPunctuation ?? 0), 0) ?? 0;
   if (marks) lines.push(`  typography ${plural(marks, 'ASCII punctuation mark')} in Chinese text made full-width (typography.punctuation: keep to turn off)`);
+  for (const id of editions) lines.push(`  ${`${id}/`.padEnd(9)} ${editionLine(result.files.filter((f) => f.path.startsWith(`${id}/`)).map((f) => ({ ...f, path: f.path.slice(id.length + 1) })))}`);
   lines.push('  time      ' + result.timings.map((t) => `${t.stage} ${(t.ms / 1000).toFixed(1)}s`).join(', '));
   return lines.join('\n') + '\n';
+}
+
+/** An edition's outputs in one line: `site 14 pages, 7 article PDFs, paper-and-screen-zh-Hant.pdf 96 pages, … .epub 1.2 MB`. */
+function editionLine(files: OutputFile[]): string {
+  const html = files.filter((f) => f.path.endsWith('.html')).length;
+  const pdfs = files.filter((f) => f.path.startsWith('pdf/') && f.path.endsWith('.pdf'));
+  const top = files.filter((f) => !f.path.includes('/') && /\.(pdf|epub)$/.test(f.path));
+  return [
+    html ? `site ${html} pages` : '',
+    pdfs.length ? `${pdfs.length} article PDFs` : '',
+    ...top.map((f) => `${f.path} ${f.pages ? `${f.pages} pages, ` : ''}${formatBytes(f.bytes)}`),
+  ]
+    .filter(Boolean)
+    .join(', ');
 }
 
 /** Which book config the build used, and why not the one that is there when it did not. */

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { MEDIA_TYPES } from './assets/files.ts';
 import { inspectImage } from './assets/inspect.ts';
 import type { Diagnostic } from './diagnostics.ts';
+import { editionSchema, WRITING_MODES } from './editions/edition.ts';
 import { checkLangTag } from './lang-tag.ts';
 import { EPUB_PROFILES } from './outputs/epub/profile.ts';
 import { marginsForSize, PAGE_SIZE_NAMES, type PageSizeName } from './outputs/pdf/sizes.ts';
@@ -121,6 +122,10 @@ export const bookConfigSchema = z.object({
     })
     .strict()
     .prefault({}),
+  /** How the book is set: `vertical` (writing-mode: vertical-rl, pages from right to left) for Chinese or Japanese books (src/editions/vertical.ts). */
+  writing: z.enum(WRITING_MODES).default('horizontal'),
+  /** Other editions written beside the default outputs (src/editions/): `zh-Hant`, `{ script: zh-Hant-TW, writing: vertical }`. */
+  editions: z.array(editionSchema).default([]),
   typography: z
     .object({
       /** Chinese text: ASCII `, : ; ? ! ( )` made full-width (`fullwidth`, default) or kept as written (`keep`). */

@@ -157,7 +157,10 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
     const ncx = xmlChars(await templates.render('epub/ncx', { book: view, identifier, toc, depth: tocDepth(toc) }));
 
     // Fonts, subset to what the documents render, and the stylesheet.
-    const theme = `${await templates.read('css/epub.css')}\n${await templates.read('css/editorial.css')}`;
+    // A book set vertically (src/editions/vertical.ts): its columns, and a spine read from right to left (package.liquid).
+    const vertical = config.writing === 'vertical';
+    const sheets = ['css/epub.css', 'css/editorial.css', ...(vertical ? ['css/vertical.css', 'css/vertical-epub.css'] : [])];
+    const theme = (await Promise.all(sheets.map((name) => templates.read(name)))).join('\n');
     const css = rules.colours ? theme : withoutColours(theme);
     for (const doc of [coverPage, titlePage, nav]) collectXhtml(doc, planner);
     const generated = generatedText(css);
@@ -197,6 +200,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
         a11y: accessibility(labels, imageCount, imagesWithoutAlt, imageList, config.epub.certifiedBy ?? 'anthology'),
         coverImageId: 'cover-image',
         manifest,
+        pageProgression: vertical ? 'rtl' : undefined,
         spine: ['cover-page', 'title-page', 'nav', ...documents.map((d) => d.filename.replace(/\.xhtml$/, ''))],
         guide: [
           { type: 'cover', title: labels.cover, href: COVER_PAGE },

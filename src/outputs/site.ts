@@ -79,7 +79,8 @@ async function renderSite(ctx: OutputContext, started: StartedSearch | undefined
   await Promise.all([...new Map(faces.map((f) => [f.file.name, f.file])).values()].map((f) => copy(f.source, `assets/fonts/${f.name}`)));
   const math = siteMathFont(book, 'fonts/');
   if (math) await copy(math.source, `assets/fonts/${math.name}`);
-  const css = [fontFaceCss(faces, 'fonts/'), math?.css ?? '', ...(await Promise.all(SITE_CSS.map((name) => templates.read(name))))].join('\n');
+  const sheets = [...SITE_CSS, ...(book.config.writing === 'vertical' ? ['css/vertical.css', 'css/vertical-site.css'] : [])];
+  const css = [fontFaceCss(faces, 'fonts/'), math?.css ?? '', ...(await Promise.all(sheets.map((name) => templates.read(name))))].join('\n');
   await write('assets/site.css', css);
   await mkdir(path.join(outDir, 'images'), { recursive: true });
   await Promise.all([...book.assets.values()].map(async (a) => write(a.name, await assetBytes(a))));

@@ -16,7 +16,9 @@
  *   templates and passed through `contentOPF`/`tocNCX`/`tocXHTML`: its own
  *   write an empty `dc:description` (an epubcheck error), `xml:lang="en"`, a
  *   hard-coded rights line, one creator for all authors, `new Date()` as
- *   `dcterms:modified`, and a `<span>` in nav entries.
+ *   `dcterms:modified`, and a `<span>` in nav entries. Its own has no way
+   to say `page-progression-direction` either (a book set vertically reads
+   its spine from right to left: `rtl` on the `<spine>` of ours).
  * - `uuid` (random in the constructor) is replaced by the book's stable
  *   identifier.
  * - Fonts, images and the cover are never fetched: `downloadAllFonts`,

@@ -47,6 +47,7 @@ export async function writeArticlePdf(ctx: OutputContext, article: Article, pdf:
     file,
     mode: 'single',
     rightHandStarts: false,
+    rtl: ctx.book.config.writing === 'vertical',
     fontNames: realFontNames(),
     info,
     folios: { font: folioFont, style: FOLIO_STYLE, margins: marginsInPoints(setup) },

@@ -83,6 +83,13 @@ export interface AssembleOptions {
   /** Open the bookmarks panel and show spreads (books). */
   pageLayout?: 'TwoPageRight' | 'SinglePage';
   /**
+   * Pages that run from right to left (a book set vertically, bound on the
+   * right): odd pages have their inner margin on the right (the folios are
+   * centred under the text accordingly), and the catalog's
+   * /ViewerPreferences say /Direction /R2L, so viewers lay spreads out right to left.
+   */
+  rtl?: boolean;
+  /**
    * A file for the printer: every page was printed with `bleed` points all
    * round the trim (TrimBox and BleedBox say so), crop marks outside the
    * bleed when `marks`, no links, and PDF/X-4's file-level entries (pdfx.ts).
@@ -462,9 +469,10 @@ export class PdfAssembler {
     const folios = this.options.folios!;
     const [x0 = 0, y0 = 0, x1 = 420] = box instanceof PDFArray ? box.asArray().map((n) => (n instanceof PDFNumber ? n.asNumber() : 0)) : [];
     const number = String(this.pageCount);
-    const right = this.pageCount % 2 === 1;
+    const odd = this.pageCount % 2 === 1;
     const { inner, outer, bottom } = folios.margins;
-    const left = right ? inner : outer;
+    // The binding is on the left of odd pages, or on their right when the pages run from right to left.
+    const left = odd !== Boolean(this.options.rtl) ? inner : outer;
     // A print page is the trim with its bleed all round: the margins count from the trim.
     const b = this.options.print?.bleed ?? 0;
     const width = b ? x1 - x0 - 2 * b - inner - outer : x1 - x0 - inner - outer;
@@ -618,7 +626,7 @@ export class PdfAssembler {
       Lang: text(info.lang),
       MarkInfo: new Raw('<</Marked true>>'),
       StructTreeRoot: ref(g.structRoot),
-      ViewerPreferences: new Raw('<</DisplayDocTitle true>>'),
+      ViewerPreferences: new Raw(options.rtl ? '<</DisplayDocTitle true /Direction /R2L>>' : '<</DisplayDocTitle true>>'),
       ...(outlinesNum ? { Outlines: ref(outlinesNum), PageMode: 'UseOutlines' } : {}),
       ...(destsNum ? { Dests: ref(destsNum) } : {}),
       ...(options.pageLayout ? { PageLayout: options.pageLayout } : {}),

@@ -48,7 +48,7 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
     body: await frontBody(templates, book, entries, cover),
     lang: config.lang ?? 'en',
     title: config.title,
-    pageCss: frontPageRules(bookSetup),
+    pageCss: frontPageRules(bookSetup, config.writing === 'vertical'),
     outline: false,
     label: FRONT_LABEL,
   });
@@ -183,6 +183,7 @@ export async function assembleBook(
     links: (uri) => bookLink(book, uri),
     frontBookmarks: print ? frontBookmarks.slice(1) : frontBookmarks,
     pageLayout: 'TwoPageRight',
+    rtl: config.writing === 'vertical',
   });
   try {
     await asm.addPart(front, { structType: 'Part' });

@@ -21,6 +21,8 @@ import { CSS_PAGE_SIZES } from './sizes.ts';
 
 /** Stylesheets of the templates folder, in cascade order, for every print document. */
 export const PRINT_CSS = ['css/content.css', 'css/highlight.css', 'css/print.css', 'css/editorial.css'];
+/** After them in a book set vertically (`writing: vertical`, src/editions/vertical.ts). */
+export const VERTICAL_PRINT_CSS = ['css/vertical.css', 'css/vertical-print.css'];
 
 /**
  * The stylesheet of the print documents and every file it and the articles
@@ -43,7 +45,7 @@ export async function printResources(
     files.set(`/${asset.name}`, fitted ? { body: fitted.bytes, type: fitted.mediaType } : svg !== undefined ? { body: svg, type: asset.mediaType } : { file: asset.source, type: asset.mediaType });
   }
   if (coverFile) files.set(`/cover/${path.basename(coverFile)}`, { file: coverFile, type: mediaType(coverFile) });
-  const sheets = await Promise.all(PRINT_CSS.map((name) => templates.read(name)));
+  const sheets = await Promise.all([...PRINT_CSS, ...(book.config.writing === 'vertical' ? VERTICAL_PRINT_CSS : [])].map((name) => templates.read(name)));
   return { css: [fonts.css, ...sheets].join('\n'), files };
 }
 
@@ -178,9 +180,28 @@ export function printLabels(labels: Labels, lang: string): Labels {
   };
 }
 
-/** `@page` rules of a print job: size, mirrored margins, running heads. */
-export function pageRules(setup: PageSetup, heads: { left: string; right: string }): string {
+/**
+ * `@page` rules of a print job: size, mirrored margins, running heads.
+ * `rtl`: a book set vertically, whose pages run from right to left. Every
+ * part still starts on an odd page (the recto), but the recto is the
+ * left-hand page: the binding, and so the inner margin, is on its right;
+ * the running heads stand horizontally at the outer corners (odd pages: the
+ * article, on the left; even pages: the book, on the right). Chromium
+ * counts a document's first page as `:right` whatever its writing mode, so
+ * `:right` here means "odd".
+ */
+export function pageRules(setup: PageSetup, heads: { left: string; right: string }, rtl = false): string {
   const m = setup.margins;
+  if (rtl) {
+    const head = (text: string) => `{ content: ${cssString(text)}; writing-mode: horizontal-tb; }`;
+    return [
+      pageVariables(setup),
+      `@page { size: ${cssPageSize(setup)}; margin: ${m.top} ${m.inner} ${m.bottom} ${m.outer}; }`,
+      `@page :right { margin-left: ${m.outer}; margin-right: ${m.inner}; @top-left ${head(heads.right)} }`,
+      `@page :left { margin-left: ${m.inner}; margin-right: ${m.outer}; @top-right ${head(heads.left)} }`,
+      `@page :first { @top-left { content: none; } }`,
+    ].join('\n');
+  }
   return [
     pageVariables(setup),
     `@page { size: ${cssPageSize(setup)}; margin: ${m.top} ${m.outer} ${m.bottom} ${m.inner}; }`,
@@ -191,13 +212,15 @@ export function pageRules(setup: PageSetup, heads: { left: string; right: string
 }
 
 /** Page rules of the front matter: no running heads (the contents has its title). */
-export function frontPageRules(setup: PageSetup): string {
+export function frontPageRules(setup: PageSetup, rtl = false): string {
   const m = setup.margins;
+  // A book bound on the right (pageRules): odd pages have their inner margin on the right.
+  const [odd, even] = rtl ? [[m.outer, m.inner], [m.inner, m.outer]] : [[m.inner, m.outer], [m.outer, m.inner]];
   return [
     pageVariables(setup),
     `@page { size: ${cssPageSize(setup)}; margin: ${m.top} ${m.outer} ${m.bottom} ${m.inner}; }`,
-    `@page :right { margin-left: ${m.inner}; margin-right: ${m.outer}; }`,
-    `@page :left { margin-left: ${m.outer}; margin-right: ${m.inner}; }`,
+    `@page :right { margin-left: ${odd[0]}; margin-right: ${odd[1]}; }`,
+    `@page :left { margin-left: ${even[0]}; margin-right: ${even[1]}; }`,
   ].join('\n');
 }
 

@@ -57,10 +57,11 @@ export async function articleJobs(ctx: OutputContext, article: Article, index: n
   const config = ctx.book.config;
   const body = await articleBody(ctx.templates, ctx.book, article, index);
   const heads = { left: config.title, right: article.title };
+  const rtl = config.writing === 'vertical';
   const continued = ctx.templates.labels(article.lang).table_continued ?? '(continued)';
   const fit = (setup: PageSetup) => ({ width: textWidth(setup), continued, minScale: 0.72 });
-  const book: PrintJob = { body, lang: article.lang, title: article.title, pageCss: pageRules(config.pdf.book, heads), outline: true, label: article.path, fit: fit(config.pdf.book) };
-  return sameSetup(config.pdf.book, config.pdf.article) ? { book } : { book, own: { ...book, pageCss: pageRules(config.pdf.article, heads), fit: fit(config.pdf.article) } };
+  const book: PrintJob = { body, lang: article.lang, title: article.title, pageCss: pageRules(config.pdf.book, heads, rtl), outline: true, label: article.path, fit: fit(config.pdf.book) };
+  return sameSetup(config.pdf.book, config.pdf.article) ? { book } : { book, own: { ...book, pageCss: pageRules(config.pdf.article, heads, rtl), fit: fit(config.pdf.article) } };
 }
 
 /** One warning per wide table of an article, saying what each PDF did with it. */
