@@ -40,7 +40,7 @@ export async function printResources(
   for (const [name, file] of fonts.files) files.set(`/fonts/${name}`, { file, type: 'font/woff2' });
   for (const asset of book.assets.values()) {
     // An SVG as the build cleaned it, with the book's fonts for its text.
-    const svg = asset.content && asset.mediaType === 'image/svg+xml' ? svgWithFonts(asset.content.toString('utf8')) : asset.content;
+    const svg = asset.content && asset.mediaType === 'image/svg+xml' ? await svgWithFonts(asset.content.toString('utf8')) : asset.content;
     const fitted = await fit?.(asset);
     files.set(`/${asset.name}`, fitted ? { body: fitted.bytes, type: fitted.mediaType } : svg !== undefined ? { body: svg, type: asset.mediaType } : { file: asset.source, type: asset.mediaType });
   }

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import fontkit from '@pdf-lib/fontkit';
+import subsetFont from 'subset-font';
 import { FALLBACK_FAMILIES, fontFaceCss, fontFaces, MATH_FAMILY, wholeFaces } from '../../assets/fonts.ts';
 import type { FontNames } from './ttf.ts';
 
@@ -92,10 +93,12 @@ const GENERIC_FAMILIES = new Set(['serif', 'sans-serif', 'monospace', 'cursive',
  * An SVG image cannot load fonts from outside itself, so its text would be
  * set in a system font (embedded as Type 3, for Chinese). Every font family
  * the image names gets the book's Chinese face (which has Latin too), inlined
- * as a data: URL; only images with text pay for it.
+ * as a data: URL; only images with text pay for it. The face is the whole
+ * Noto Serif SC cut down to the image's characters (subset-font), so a rare
+ * character (齉, outside the site's pieces and the simplified-Chinese file)
+ * comes from the book's font too.
  */
-export function svgWithFonts(svg: string): string {
-  const cjkDir = path.join(packageDir('@fontsource/noto-serif-sc'), 'files');
+export async function svgWithFonts(svg: string): Promise<string> {
   const families = new Set<string>();
   for (const m of svg.matchAll(/font-family\s*(?:=\s*(?:"([^"]*)"|'([^']*)')|:\s*([^;"}]+))/g)) {
     for (const name of (m[1] ?? m[2] ?? m[3] ?? '').split(',')) {
@@ -104,37 +107,28 @@ export function svgWithFonts(svg: string): string {
     }
   }
   if (families.size === 0 || !/<text\b/.test(svg)) return svg;
-  const bold = /font-weight\s*(?:=\s*["']?|:\s*)(?:bold|[6-9]00)/.test(svg);
-  // Characters outside the single-file face come from the site's pieces that hold them.
-  const chars = new Set([...svg.replace(/<[^>]*>/g, '')].map((c) => c.codePointAt(0)!).filter((c) => c >= 0x2e80));
-  const pieces = fontFaces().filter(
-    (f) => f.family === 'Noto Serif SC' && (f.weight === '400' || bold) && f.unicodeRange && [...chars].some((c) => inRange(f.unicodeRange!, c)),
-  );
-  const weights = (w: number | string) => (Number(w) < 550 ? '100 549' : '550 900');
-  const faces = [
-    ...pieces.map((f) => ({ weight: weights(f.weight), range: f.unicodeRange, data: readFileSync(f.file.source) })),
-    ...PRINT_CJK_FILES.filter((f) => f.weight === 400 || bold).map((f) => ({ weight: weights(f.weight), range: undefined, data: readFileSync(path.join(cjkDir, f.file)) })),
-  ].map((f) => ({ ...f, data: f.data.toString('base64') }));
-  // Declared last, the single-file face is tried first; the pieces fill in.
-  const css = [...families]
-    .flatMap((family) =>
-      faces.map(
-        (f) =>
-          `@font-face{font-family:"${family.replace(/["\\<>&]/g, '')}";font-weight:${f.weight};${f.range ? `unicode-range:${f.range};` : ''}src:url(data:font/woff2;base64,${f.data}) format("woff2");}`,
-      ),
-    )
-    .join('');
   const open = /<svg\b[^>]*>/.exec(svg);
   if (!open) return svg;
+  const bold = /font-weight\s*(?:=\s*["']?|:\s*)(?:bold|[6-9]00)/.test(svg);
+  const text = decodeEntities(svg.replace(/<[^>]*>/g, ''));
+  const weights = (w: number) => (w < 550 ? '100 549' : '550 900');
+  const faces = await Promise.all(
+    wholeFaces()
+      .filter((f) => f.family === 'Noto Serif SC' && f.style === 'normal' && (f.weight === 400 || bold))
+      .map(async (f) => ({ weight: weights(f.weight), data: (await subsetFont(readFileSync(f.source), text, { targetFormat: 'woff2' })).toString('base64') })),
+  );
+  const css = [...families]
+    .flatMap((family) => faces.map((f) => `@font-face{font-family:"${family.replace(/["\\<>&]/g, '')}";font-weight:${f.weight};src:url(data:font/woff2;base64,${f.data}) format("woff2");}`))
+    .join('');
   const at = open.index + open[0].length;
   return `${svg.slice(0, at)}<style>${css}</style>${svg.slice(at)}`;
 }
 
-/** Whether a CSS unicode-range (`U+4E00-4E1F, U+3000`) holds a code point. */
-function inRange(range: string, cp: number): boolean {
-  return range.split(',').some((part) => {
-    const [lo = '', hi] = part.trim().replace(/^U\+/i, '').split('-');
-    return cp >= parseInt(lo, 16) && cp <= parseInt(hi ?? lo, 16);
-  });
+/** The text of XML character data: numeric and the five named references decoded. */
+function decodeEntities(text: string): string {
+  const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+  return text.replace(/&(?:#x([0-9a-f]+)|#(\d+)|(amp|lt|gt|quot|apos));/gi, (all, hex?: string, dec?: string, name?: string) =>
+    hex ? String.fromCodePoint(parseInt(hex, 16)) : dec ? String.fromCodePoint(Number(dec)) : (named[name!.toLowerCase()] ?? all),
+  );
 }
 

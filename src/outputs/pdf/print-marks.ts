@@ -7,7 +7,7 @@
 
 export type Box = [number, number, number, number];
 
-/** Points between the trim and a crop mark: at least 3 mm, never inside the bleed. */
+/** Points between the trim and a crop mark: at least 3 mm, and a point beyond the bleed so that no mark touches it. */
 const MIN_OFFSET = (3 * 72) / 25.4;
 /** Length of a crop mark: 6 mm. */
 const LENGTH = (6 * 72) / 25.4;
@@ -30,7 +30,7 @@ export function pageBoxes(sheet: Box, bleed: number, marks: boolean): PageBoxes 
 }
 
 function markOffset(bleed: number): number {
-  return Math.max(bleed, MIN_OFFSET);
+  return Math.max(bleed + 1, MIN_OFFSET);
 }
 
 /** Content that draws the crop marks of `trim` (in the page's default space), marked as a page artifact. */
