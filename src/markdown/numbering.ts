@@ -12,7 +12,11 @@
  */
 import type { Element, ElementContent, Root, Text } from 'hast';
 import type { VFile } from 'vfile';
+import { toString } from 'hast-util-to-string';
 import { placeOf, replaceText, sliceText } from './text-scan.ts';
+
+/** A caption that starts with its own label and number: 图一、图 1、表2、Figure 3、Fig. 4、Table IV. */
+const NUMBERED_CAPTION = /^\s*(?:(?:图|圖|表)\s*(?:[0-9０-９]+|[一二三四五六七八九十百〇零]+)|(?:figure|fig\.|table)\s*(?:[0-9]+|[ivxlc]+\b))/i;
 
 const REFERENCE = /(\[)?@((fig|tbl):[A-Za-z0-9_](?:[\w:.-]*[A-Za-z0-9_])?)(\])?/g;
 
@@ -32,9 +36,12 @@ export default function rehypeNumbering() {
         if (caption) {
           const kind = child.tagName === 'table' ? 'table' : 'figure';
           const number = ++counts[kind];
-          caption.children.unshift(
-            { type: 'element', tagName: 'span', properties: { className: ['caption-label'], dataLabel: kind, dataNumber: number }, children: [] },
-          );
+          // A caption that already numbers itself (图一：…, Figure 3. …) keeps its own words, without a second label.
+          if (!NUMBERED_CAPTION.test(toString(caption))) {
+            caption.children.unshift(
+              { type: 'element', tagName: 'span', properties: { className: ['caption-label'], dataLabel: kind, dataNumber: number }, children: [] },
+            );
+          }
           if (typeof child.properties.id === 'string') byId.set(child.properties.id, { kind, number });
         }
         visit(child);
