@@ -1,9 +1,14 @@
 /**
  * What PDF/X-4 asks of a print file at its top level, as written here: an
  * sRGB output intent with its ICC profile (icc/sRGB.icc), XMP metadata that
- * agrees with the document information, `Trapped`, and the PDF/X version.
- * (The page boxes are written per page by the assembler, print-marks.ts.)
- * No PDF/X validator has checked the result: see the README.
+ * agrees with the document information, and `Trapped`. (The page boxes are
+ * written per page by the assembler, print-marks.ts.)
+ *
+ * The files are not marked as PDF/X (no `GTS_PDFXVersion`): no PDF/X
+ * validator runs here (veraPDF checks PDF/A and PDF/UA, not PDF/X; the PDF/X
+ * preflights are Acrobat Pro's and callas pdfToolbox), and a mark nobody
+ * checked is a claim a printer's RIP would trust. The printer's preflight
+ * can verify the files and mark them (see the README).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -49,9 +54,9 @@ export function writeXmp(out: PdfFileWriter, info: XmpInfo): Raw {
   return ref(num);
 }
 
-/** `Trapped` and the PDF/X version, for the document information dictionary. */
+/** `Trapped`, for the document information dictionary (not the PDF/X version: see above). */
 export function pdfxInfo(): Record<string, Raw> {
-  return { Trapped: new Raw('/False'), GTS_PDFXVersion: new Raw(text(PDFX_VERSION).toString()) };
+  return { Trapped: new Raw('/False') };
 }
 
 function xmp(info: XmpInfo): string {
@@ -67,8 +72,7 @@ function xmp(info: XmpInfo): string {
     '  xmlns:dc="http://purl.org/dc/elements/1.1/"',
     '  xmlns:xmp="http://ns.adobe.com/xap/1.0/"',
     '  xmlns:pdf="http://ns.adobe.com/pdf/1.3/"',
-    '  xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"',
-    '  xmlns:pdfxid="http://www.npes.org/pdfx/ns/id/">',
+    '  xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/">',
     `<dc:format>application/pdf</dc:format>`,
     `<dc:title>${alt(info.title)}</dc:title>`,
     info.author ? `<dc:creator><rdf:Seq><rdf:li>${escapeXml(info.author)}</rdf:li></rdf:Seq></dc:creator>` : '',
@@ -84,7 +88,6 @@ function xmp(info: XmpInfo): string {
     `<xmpMM:InstanceID>${uuid(info.id)}</xmpMM:InstanceID>`,
     `<xmpMM:VersionID>1</xmpMM:VersionID>`,
     `<xmpMM:RenditionClass>default</xmpMM:RenditionClass>`,
-    `<pdfxid:GTS_PDFXVersion>${PDFX_VERSION}</pdfxid:GTS_PDFXVersion>`,
     '</rdf:Description>',
     '</rdf:RDF>',
     '</x:xmpmeta>',

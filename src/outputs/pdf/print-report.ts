@@ -131,8 +131,8 @@ export async function printReport(ctx: OutputContext, interior: PrintInterior, w
 
   lines.push(
     '',
-    `PDF/X     both files are written to ${PDFX_VERSION}'s rules as this tool knows them (an sRGB output intent with its ICC profile, XMP metadata, Trapped, TrimBox and BleedBox on every page, fonts embedded, no encryption, no links);`,
-    `           no PDF/X validator has checked them: run your printer's preflight.`,
+    `PDF/X     both files are prepared for ${PDFX_VERSION} as this tool knows its rules (an sRGB output intent with its ICC profile, XMP metadata, Trapped, TrimBox and BleedBox on every page, fonts embedded, no encryption, no links),`,
+    `           but not marked as ${PDFX_VERSION}: no PDF/X validator has checked them. Your printer's preflight (or Acrobat Pro's) verifies and marks them.`,
   );
 
   const low = images.filter((i) => i.dpi < GOOD_DPI).length;
