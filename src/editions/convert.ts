@@ -57,6 +57,25 @@ export function keeping(convert: Convert, keep: readonly string[]): Convert {
   };
 }
 
+/**
+ * Taiwan and Hong Kong quote with corner brackets, which opencc leaves to
+ * the writer: “…” becomes 「…」 and ‘…’ becomes 『…』 in Chinese text. A
+ * double quotation mark next to a Latin letter or digit, and a single one
+ * not next to a Chinese character (an apostrophe: don’t), stay as written.
+ */
+export function cornerQuotes(text: string): string {
+  return text
+    .replace(/“(?![A-Za-z0-9])/g, '「')
+    .replace(/(?<![A-Za-z0-9.,!?])”/g, '」')
+    .replace(/‘(?=[\p{Script=Han}「])/gu, '『')
+    .replace(/(?<=[\p{Script=Han}。，！？」])’/gu, '』');
+}
+
+/** `convert`, then corner brackets for quotation marks when the edition is Traditional. */
+function quoting(convert: Convert, script: EditionScript): Convert {
+  return TARGET[script].to === 'cn' ? convert : (text) => cornerQuotes(convert(text));
+}
+
 /** Elements whose text stays as written. */
 const VERBATIM = new Set(['code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'math', 'svg']);
 
@@ -96,7 +115,7 @@ export function convertTree(tree: Root, convert: Convert, script: EditionScript 
 export function convertArticle(article: Article, edition: Edition): Article {
   const base = edition.script && converterFor(edition.script, article.lang);
   if (!base) return { ...article, lang: editionLang(edition.script, article.lang) };
-  const convert = keeping(base, [...(article.keep ?? []), ...edition.keep]);
+  const convert = quoting(keeping(base, [...(article.keep ?? []), ...edition.keep]), edition.script!);
   const heading = (h: Heading): Heading => ({ ...h, text: convert(h.text) });
   const tree = convertTree(article.tree, convert, edition.script);
   const p = article.provenance;
@@ -127,7 +146,7 @@ export function convertArticle(article: Article, edition: Edition): Article {
 export function editionBook(book: Book, edition: Edition, name: string): Book {
   const lang = editionLang(edition.script, book.config.lang ?? 'en');
   const base = edition.script && converterFor(edition.script, book.config.lang ?? 'en');
-  const convert = base ? keeping(base, edition.keep) : (s: string) => s;
+  const convert = base ? quoting(keeping(base, edition.keep), edition.script!) : (s: string) => s;
   const articles = book.articles.map((a) => convertArticle(a, edition));
   const tags = new Map<string, { slug: string; articles: string[] }>();
   for (const [tag, entry] of book.tags) {
