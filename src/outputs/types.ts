@@ -8,6 +8,7 @@ import type { Diagnostics } from '../diagnostics.ts';
 import type { Progress } from '../progress.ts';
 import type { Templates } from '../templates.ts';
 import type { Book } from '../types.ts';
+import type { ArticlePages } from './book-pages.ts';
 
 export interface OutputContext {
   book: Book;
@@ -30,4 +31,6 @@ export interface OutputFile {
   pages?: number;
   /** A line for the build summary (the print report's). */
   summary?: string;
+  /** The anthology PDF: where each article is in it, for the outputs after it (book-pages.ts). */
+  articles?: ArticlePages[];
 }

@@ -693,7 +693,7 @@ function byName(a: string, b: string): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-function collectPages(ctx: PDFContext, catalog: PDFDict): { refs: PDFRef[]; nodes: number[] } {
+export function collectPages(ctx: PDFContext, catalog: PDFDict): { refs: PDFRef[]; nodes: number[] } {
   const refs: PDFRef[] = [];
   const nodes: number[] = [];
   const root = getRef(catalog, 'Pages');

@@ -14,6 +14,7 @@ import { FRONT_IDS, frontBody, frontPageRules, headingTexts, printLabels, type T
 import { FolioFont } from './folio.ts';
 import { articleJobs, FOLIO_STYLE, forEachArticle, jobsPerBrowser, pdfDate, reportBlocked, reportTables, type Run } from './jobs.ts';
 import { bookLink, destName, startId } from './links.ts';
+import { pageOpenings } from './page-text.ts';
 import { quickPageCount } from './pdf-file.ts';
 import { cachedPrinter } from './print-cache.ts';
 import { folioFontFile, realFontNames } from './print-fonts.ts';
@@ -63,6 +64,8 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
   // 1. Every article: its part of the book, and its own PDF.
   const own: OutputFile[] = [];
   const parts: { file: string; pages: number }[] = [];
+  // How each page of each article begins, for the EPUB's page list (a failure there only leaves pages out of it).
+  const openings: string[][] = [];
   const failed = await forEachArticle(ctx, run, book.articles.keys(), async (article, index) => {
     const jobs = await articleJobs(ctx, article, index);
     const part = await printArticle(jobs.book);
@@ -72,6 +75,7 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
     const pages = quickPageCount(part);
     if (pages === undefined) throw new Error('Chromium wrote a PDF whose pages could not be counted');
     parts[index] = { file, pages };
+    openings[index] = await pageOpenings(part, [config.title, article.title]).catch(() => []);
     const single = jobs.own ? await printArticle(jobs.own) : part;
     if (jobs.own) tick();
     const fits = [
@@ -120,7 +124,12 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
     diagnostics.error('pdf-contents', `The contents give the wrong page for ${moved.map((a) => `"${a.title}"`).join(', ')}: this is a bug of the PDF output, please report it`, { file: config.file });
     return written;
   }
-  written.push({ path: name, bytes: result.bytes, pages: result.pages });
+  const articles = book.articles.map((a, i) => {
+    const first = result.starts[i + 1]!;
+    const starts = (openings[i] ?? []).slice(1).map((text, k) => ({ page: first + k + 1, text }));
+    return { slug: a.slug, first, last: first + parts[i]!.pages - 1, starts };
+  });
+  written.push({ path: name, bytes: result.bytes, pages: result.pages, articles });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   progress.end('pdf', `${n} articles and the book (${result.pages} pages) in ${seconds} s${jobsPerBrowser(run)}`);
   // 4. The print edition beside it (--print): the print interior, the cover wrap, the report.
