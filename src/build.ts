@@ -26,6 +26,7 @@ import type { Book } from './types.ts';
 import { isDir, isInside } from './paths.ts';
 import { citationSourcesKey } from './citations/book.ts';
 import { finishBook } from './finish.ts';
+import { CITATIONS_FILE, writeCitations } from './outputs/citations.ts';
 import { editionsOf, type EditionInput } from './editions/edition.ts';
 import { verticalBook } from './editions/vertical.ts';
 import { writeEdition } from './editions/write.ts';
@@ -291,6 +292,8 @@ export async function build(options: BuildOptions = {}): Promise<BuildResult> {
       }
     };
     await writeOutputs(context, owned, files);
+    // Every article as CSL-JSON, with its pages in the anthology PDF (src/outputs/citations.ts).
+    if (!shard && !diagnostics.hasErrors()) files.set(CITATIONS_FILE, await writeCitations(context));
     // Editions (src/editions/): the same outputs of the book in another script or set vertically, in `<id>/`; not printed by shards.
     for (const edition of shard ? [] : editionsOf([...config.editions, ...(options.editions ?? [])])) {
       if (diagnostics.hasErrors()) break;

@@ -18,6 +18,8 @@ import { fragmentFor } from '../urls.ts';
 import { provenanceView } from '../provenance/provenance.ts';
 import { SOURCES_PAGE, sourceEntries, sourcesLabels } from '../provenance/sources.ts';
 import { needsSegmentation, SEARCH_DIR, SEARCH_PAGE, type StartedSearch } from './search.ts';
+import { articlePages } from './book-pages.ts';
+import { articleCitation } from './site-citation.ts';
 import type { OutputContext, OutputFile } from './types.ts';
 
 /** Stylesheets of the templates folder, in cascade order, bundled as `assets/site.css`. */
@@ -97,9 +99,14 @@ async function renderSite(ctx: OutputContext, started: StartedSearch | undefined
 
   await write('index.html', await templates.render('site/index', { ...common, root: '', articles: views }));
 
+  // Pages in the anthology PDF, for each article's citation (the PDF output ran before).
+  const pages = articlePages(ctx);
   for (const [i, article] of book.articles.entries()) {
     const tree = started?.trees[i] ?? siteTree(article);
     const articleLabels = templates.labels(article.lang);
+    const pdf = `pdf/${article.slug}.pdf`;
+    const citation = articleCitation(book, article, pages.get(article.slug), ctx.files.has(pdf) ? pdf : undefined);
+    for (const f of citation.files) await write(f.path, f.content);
     const html = await templates.render('site/article', {
       ...common,
       root: '../',
@@ -111,6 +118,7 @@ async function renderSite(ctx: OutputContext, started: StartedSearch | undefined
       previous: views[i - 1],
       next: views[i + 1],
       articleDownloads: downloadsFor(ctx, labels, [[`pdf/${article.slug}.pdf`, labels.download_article_pdf!]]),
+      citation: citation.view,
     });
     await write(`articles/${article.slug}.html`, html);
     ctx.progress.tick('site', i + 1, book.articles.length);
