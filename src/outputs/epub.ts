@@ -24,6 +24,8 @@ import { EpubBrowser } from './epub/browser.ts';
 import { chapterDocument, createChapterProcessor, prepareChapter } from './epub/chapter.ts';
 import { makeCover } from './epub/cover.ts';
 import { sourcesDocument } from './epub/sources.ts';
+import { markPageBreaks } from './epub/page-breaks.ts';
+import { anthologyPdf, articlePages } from './book-pages.ts';
 import { FontPlanner } from './epub/fonts.ts';
 import { idMapFor, mapFragment } from './epub/ids.ts';
 import { MISSING_IMAGE } from './epub/image-fallbacks.ts';
@@ -79,6 +81,10 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
     let imageCount = 0;
     let imagesWithoutAlt = 0;
     const toc: TocEntry[] = [];
+    // The anthology PDF's pages, when this build printed it: markers where they begin, and the page list.
+    const pdfPages = articlePages(ctx);
+    const pageList: { href: string; label: string }[] = [];
+    let pagesMissed = 0;
     for (const [i, article] of book.articles.entries()) {
       const articleLabels = labelsFor(article.lang);
       const ids = idMaps.get(article.slug)!;
@@ -100,6 +106,12 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
       });
       const prepared = prepareChapter(chapters, resolved, { ids, imageLabel: articleLabels.image ?? 'Image' });
       imageCount += prepared.images;
+      const pages = pdfPages.get(article.slug);
+      if (pages) {
+        const breaks = markPageBreaks(prepared.tree, pages.starts);
+        pageList.push({ href: `${file}#page-${pages.first}`, label: String(pages.first) }, ...breaks.placed.map((p) => ({ href: `${file}#${p.id}`, label: String(p.page) })));
+        pagesMissed += breaks.missed.length;
+      }
       imagesWithoutAlt += prepared.imagesWithoutAlt;
       const av = articleView(book, article, i);
       const cover = coverView(article, (name) => {
@@ -115,6 +127,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
         stylesheet: CSS_FILE,
         cover,
         provenance: provenanceView(article, articleLabels),
+        firstPage: pages?.first,
         content: BODY_SLOT,
       });
       documents.push({ filename: file, title: article.title, xhtml: chapterDocument(shell, prepared.tree, planner) });
@@ -153,7 +166,7 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
       { type: 'toc', href: `${NAV_FILE}#toc`, title: labels.toc },
       { type: 'bodymatter', href: firstChapter, title: labels.start },
     ];
-    const nav = xmlChars(await templates.render('epub/nav', { ...common, toc, landmarks }));
+    const nav = xmlChars(await templates.render('epub/nav', { ...common, toc, landmarks, pageList }));
     const ncx = xmlChars(await templates.render('epub/ncx', { book: view, identifier, toc, depth: tocDepth(toc) }));
 
     // Fonts, subset to what the documents render, and the stylesheet.
@@ -197,7 +210,9 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
         creators: bookEditors(config).map((name, i) => ({ id: `editor-${i + 1}`, name, role: 'edt' })),
         contributors: authors.map((name, i) => ({ id: `author-${i + 1}`, name, role: 'aut' })),
         subjects: [...book.tags.keys()],
-        a11y: accessibility(labels, imageCount, imagesWithoutAlt, imageList, config.epub.certifiedBy ?? 'anthology'),
+        a11y: accessibility(labels, imageCount, imagesWithoutAlt, imageList, config.epub.certifiedBy ?? 'anthology', pageList.length > 0),
+        // Whose pages the page list gives: the anthology PDF.
+        pageSource: pageList.length ? `${view.title}${view.subtitle ? `${/^(zh|ja)\b/i.test(lang) ? '：' : ': '}${view.subtitle}` : ''} (PDF, ${anthologyPdf(ctx)!.path})` : undefined,
         coverImageId: 'cover-image',
         manifest,
         pageProgression: vertical ? 'rtl' : undefined,
@@ -228,7 +243,8 @@ export async function writeEpub(ctx: OutputContext, options: EpubOptions): Promi
     const name = `${config.output.name}.epub`;
     await writeFile(path.join(ctx.outDir, name), bytes);
     const fontBytes = fonts.files.reduce((n, f) => n + f.bytes.length, 0);
-    progress.end('epub', `${formatBytes(bytes.length)} (${fonts.files.length} fonts, ${formatBytes(fontBytes)})`);
+    const pageLine = pdfPages.size ? `, page list: ${pageList.length} pages of the PDF${pagesMissed ? ` (${pagesMissed} not found in the text)` : ''}` : '';
+    progress.end('epub', `${formatBytes(bytes.length)} (${fonts.files.length} fonts, ${formatBytes(fontBytes)})${pageLine}`);
     return [{ path: name, bytes: bytes.length }];
   } finally {
     // Never leave with the cover still rendering: the build closes the browser after this.
@@ -282,14 +298,22 @@ export function modifiedDate(book: Book, env: NodeJS.ProcessEnv, ctx?: Pick<Outp
  */
 const CONFORMANCE = 'EPUB Accessibility 1.1 - WCAG 2.2 Level AA';
 
-function accessibility(labels: Labels, images: number, withoutAlt: number, files: EpubImage[], certifiedBy: string) {
+function accessibility(labels: Labels, images: number, withoutAlt: number, files: EpubImage[], certifiedBy: string, pageList: boolean) {
   const described = images > 0 && withoutAlt === 0;
   return {
     conformsTo: withoutAlt === 0 ? CONFORMANCE : undefined,
     certifiedBy,
     accessMode: images ? ['textual', 'visual'] : ['textual'],
     accessModeSufficient: images ? (described ? ['textual', 'textual,visual'] : ['textual,visual']) : ['textual'],
-    accessibilityFeature: ['structuralNavigation', 'tableOfContents', 'readingOrder', 'displayTransformability', ...(described ? ['alternativeText'] : [])],
+    accessibilityFeature: [
+      'structuralNavigation',
+      'tableOfContents',
+      'readingOrder',
+      'displayTransformability',
+      ...(described ? ['alternativeText'] : []),
+      // The page list: the anthology PDF's page numbers (epub/page-breaks.ts).
+      ...(pageList ? ['printPageNumbers', 'pageNavigation'] : []),
+    ],
     // An animated GIF could flash; nothing else in the book moves or sounds.
     accessibilityHazard: files.some((f) => f.mediaType === 'image/gif') ? ['unknown'] : ['none'],
     accessibilitySummary: labels.a11y_summary ?? '',

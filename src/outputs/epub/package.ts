@@ -19,6 +19,9 @@
  *   `dcterms:modified`, and a `<span>` in nav entries. Its own has no way
    to say `page-progression-direction` either (a book set vertically reads
    its spine from right to left: `rtl` on the `<spine>` of ours).
+ *   Nor a page list: its navigation document has the table of contents
+ *   only, so the `page-list` nav (the anthology PDF's pages, found by
+ *   epub/page-breaks.ts) and the `dc:source` it comes from are in ours.
  * - `uuid` (random in the constructor) is replaced by the book's stable
  *   identifier.
  * - Fonts, images and the cover are never fetched: `downloadAllFonts`,
