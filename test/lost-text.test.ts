@@ -3,7 +3,7 @@
  * test/helpers/lost-text.ts), for a fixture of the inputs that once lost or
  * changed words — a table of forty columns, a closed <details>, quotes and
  * lists nested thousands and forty deep, emoji and Arabic, Markdown escapes,
- * TeX, clipped Chinese with ASCII punctuation and Latin passages — and for
+ * TeX, math, a diagram, a callout and citations, clipped Chinese with ASCII punctuation and Latin passages — and for
  * real articles of the weekly corpus.
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -36,6 +36,29 @@ describe('the lost-text check itself', () => {
     const words = wordsOf(sourceText('# 标题文字\n\nSee [the page](https://hidden.example/path) and `code`.<script>secret()</script>\n\n![alt words](x.png)'));
     expect(words).toEqual(expect.arrayContaining(['标题文字', 'see', 'the', 'page', 'and', 'code']));
     expect(words.join(' ')).not.toMatch(/hidden|secret|alt/);
+  });
+
+  it('reads the words of formulas and diagrams, not their syntax, and leaves out citation keys, ids and callout markers', () => {
+    const words = wordsOf(
+      sourceText(
+        [
+          '行内公式 $\\frac{a}{b} + \\text{路程除以时间}$ 照常。',
+          '',
+          '> [!WARNING]',
+          '> 提醒的内容 @fig:flow [@smith2019, p. 12] @jones2018 mail@example.org',
+          '',
+          '```mermaid',
+          'flowchart LR',
+          '  accTitle: 无人看见标题',
+          '  A[作者写完初稿] -->|通过审读| B{编辑审读意见}',
+          '```',
+          '',
+          ': 稿件的流转过程 {#fig:flow}',
+        ].join('\n'),
+      ),
+    );
+    expect(words).toEqual(expect.arrayContaining(['路程除以时间', '提醒的内容', '作者写完初稿', '通过审读', '编辑审读意见', '稿件的流转过程', 'mail', 'example', 'org']));
+    expect(words.join(' ')).not.toMatch(/frac|warning|fig|flow|smith|jones|2019|flowchart|acctitle|无人看见标题/);
   });
 
   it('finds a word cut at a line end, and misses one that is gone', () => {
@@ -75,6 +98,17 @@ describe('a loss', () => {
     writeFileSync(page, readFileSync(page, 'utf8').replace(/折叠内容里的第一段话/g, ''));
     const { losses } = lostText({ book: fixture.result.book!, out: fixture.out });
     expect(losses).toEqual([{ article: '02-details.md', output: 'site articles/02-details.html', missing: ['折叠内容里的第一段话同样要印在纸上'] }]);
+  });
+
+  it('is found: a diagram without one of its labels, a formula without its words', () => {
+    const page = path.join(fixture.out, 'articles', '09-technical.html');
+    const html = readFileSync(page, 'utf8');
+    // The label is in the diagram's SVG, the words in the formula's MathML.
+    expect(html).toMatch(/<tspan[^>]*>排版印刷成书<\/tspan>/);
+    expect(html).toContain('<mtext>质能方程</mtext>');
+    writeFileSync(page, html.replace(/排版印刷成书/g, '').replace(/质能方程/g, ''));
+    const { losses } = lostText({ book: fixture.result.book!, out: fixture.out });
+    expect(losses.filter((l) => l.article === '09-technical.md')).toEqual([{ article: '09-technical.md', output: 'site articles/09-technical.html', missing: ['质能方程', '排版印刷成书'] }]);
   });
 });
 

@@ -14,6 +14,7 @@ declare module 'citeproc' {
     opt: { development_extensions: Record<string, boolean> };
     updateItems(ids: string[]): void;
     processCitationCluster(citation: Citation, pre: [string, number][], post: [string, number][]): [unknown, [number, string, string][]];
+    previewCitationCluster(citation: Citation, pre: [string, number][], post: [string, number][], format: string): string;
     makeBibliography(): false | [{ entry_ids: string[][]; hangingindent?: number; 'second-field-align'?: string | false }, string[]];
   }
   const CSL: { Engine: typeof Engine };

@@ -80,7 +80,20 @@ export function formatCitations(tree: Root, options: FormatOptions): Formatted {
     pre.push([id, 0]);
   };
 
-  const planned: { f: Found; known: CiteItem[]; id: string }[] = [];
+  /**
+   * The locators a style leaves out (GB/T 7714's numeric citation has no
+   * place for a page): the cluster previewed with and without them reads the same.
+   */
+  const droppedLocators = (id: string, cites: Record<string, unknown>[]): string[] => {
+    const locators = cites.map((c) => c.locator).filter((l): l is string => typeof l === 'string');
+    if (!locators.length) return [];
+    const preview = (list: Record<string, unknown>[]) =>
+      engine.previewCitationCluster({ citationID: `${id}-preview`, citationItems: list, properties: { noteIndex: 0 } }, pre, [], 'html');
+    const bare = cites.map(({ locator: _, label: __, ...rest }) => rest);
+    return preview(cites) === preview(bare) ? locators : [];
+  };
+
+  const planned: { f: Found; known: CiteItem[]; id: string; dropped: string[] }[] = [];
   found.forEach((f, n) => {
     const known = f.mark.items.filter((item) => {
       if (items.has(item.id)) return true;
@@ -103,17 +116,21 @@ export function formatCitations(tree: Root, options: FormatOptions): Formatted {
       ...(item.suppressAuthor || f.mark.mode === 'narrative' ? { 'suppress-author': true } : {}),
     }));
     if (f.mark.mode === 'narrative') cluster(`${id}-author`, [{ id: known[0]!.id, 'author-only': true }]);
+    const dropped = droppedLocators(id, cites);
     cluster(id, cites);
-    planned.push({ f, known, id });
+    planned.push({ f, known, id, dropped });
   });
 
-  for (const { f, known, id } of planned) {
-    const citation = texts.get(id) ?? '';
+  for (const { f, known, id, dropped } of planned) {
+    let citation = texts.get(id) ?? '';
+    // As GB/T 7714 writes a page: after the brackets, raised with them ("[1]12"); else after a comma.
+    if (dropped.length) citation = /<\/sup>$/.test(citation) ? citation.replace(/<\/sup>$/, `${dropped.join(',')}</sup>`) : `${citation}, ${dropped.join(', ')}`;
     let children = fragment(citation);
     if (f.mark.mode === 'narrative') {
       const authorOnly = texts.get(`${id}-author`) ?? '';
       const names = authorOnly && !authorOnly.includes('NO_PRINTED_FORM') ? fragment(authorOnly) : [{ type: 'text' as const, value: authorNames(items.get(known[0]!.id)!, options.lang) }];
-      children = [...names, ...(/^\s*\(/.test(citation) ? [{ type: 'text' as const, value: ' ' }] : []), ...children];
+      // "Smith[2]" (raised), "Jones (2018)": a space unless the citation is raised.
+      children = [...names, ...(/^\s*<sup>/.test(citation) ? [] : [{ type: 'text' as const, value: ' ' }]), ...children];
     }
     const link: Element = {
       type: 'element',

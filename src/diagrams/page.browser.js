@@ -22,7 +22,14 @@ async function renderDiagram(source, prefix, config) {
   } catch (error) {
     const hash = error && error.hash;
     const line = hash && hash.loc ? hash.loc.first_line : Number((/line (\d+)/.exec(String(error && error.message)) || [])[1]) || undefined;
-    return { error: String((error && error.message) || error).split('\n')[0], line };
+    // Jison's message: "Parse error on line N:" (a line of Mermaid's own), the code, a caret, then what it expected.
+    const lines = String((error && error.message) || error).split('\n').filter((l) => l.trim());
+    const expecting = /^Expecting (.*), got '([^']*)'$/.exec(lines[lines.length - 1]);
+    const tokens = expecting ? expecting[1].split(', ') : [];
+    const message = expecting
+      ? `unexpected ${expecting[2] === 'EOF' ? 'end of the diagram' : `'${expecting[2]}'`}, expected ${tokens.slice(0, 4).join(', ')}${tokens.length > 4 ? ' or another' : ''}`
+      : lines[0].replace(/^Parse error on line \d+:?$/, 'a syntax error');
+    return { error: message, line };
   }
   // Measure the labels in the book's fonts: load the faces their characters need first.
   await Promise.all([`16px "Source Serif 4"`, `16px "Noto Serif SC"`].map((font) => document.fonts.load(font, source).catch(() => [])));
@@ -72,9 +79,17 @@ async function renderDiagram(source, prefix, config) {
     }
   }
 
+  const gradientColour = (value) => {
+    const ref = /url\(["']?#([^"')]+)["']?\)/.exec(value);
+    const stop = ref && root.querySelector(`[id="${CSS.escape(ref[1])}"] stop`);
+    return stop ? getComputedStyle(stop).getPropertyValue('stop-color') || 'none' : 'none';
+  };
+
   const out = (el, parentStyle) => {
     const tag = el.tagName;
     if (!ELEMENTS.has(tag) || (tag !== 'marker' && tag !== 'defs' && hidden(el))) return undefined;
+    // A rectangle without a size draws nothing (label backgrounds Mermaid leaves empty).
+    if (tag === 'rect' && (!el.getAttribute('width') || !el.getAttribute('height'))) return undefined;
     const attrs = {};
     for (const name of GEOMETRY) {
       let value = el.getAttribute(name);
@@ -89,7 +104,9 @@ async function renderDiagram(source, prefix, config) {
     const cs = getComputedStyle(el);
     const style = {};
     for (const name of PAINT) {
-      const value = cs.getPropertyValue(name);
+      let value = cs.getPropertyValue(name);
+      // A paint server (a gradient) is not kept: its first colour instead, else none.
+      if (/url\(/.test(value)) value = gradientColour(value);
       style[name] = value;
       if (value && (!parentStyle || parentStyle[name] !== value)) attrs[name] = value;
     }

@@ -46,6 +46,8 @@ export const MERMAID_CONFIG = {
     edgeLabelBackground: '#fdfcf8',
     clusterBkg: '#f8f5ef',
     clusterBorder: '#d8cfbf',
+    // Plain colours: a gradient is a paint server the cleaned SVG does not keep.
+    useGradient: false,
   },
 } as const;
 
@@ -118,7 +120,11 @@ export function diagramElement(rendered: { tree: SvgNode; title: string; descrip
     return { type: 'element', tagName: node.tag, properties, children };
   };
   const svg = convert(rendered.tree);
-  const alternative = [rendered.title, rendered.description].filter(Boolean).join('. ') || source.trim();
+  const { title, description } = rendered;
+  // "标题。说明" or "Title. Description": the title ends as a sentence of its own script.
+  const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}。！？]$/u.test(title);
+  const first = title && description && !/[.!?。！？]$/u.test(title) ? `${title}${cjk ? '。' : '.'}` : title;
+  const alternative = [first, description].filter(Boolean).join(cjk ? '' : ' ') || source.trim();
   svg.properties = { xmlns: 'http://www.w3.org/2000/svg', role: 'img', ariaLabel: alternative, ...svg.properties };
   return svg;
 }

@@ -95,9 +95,10 @@ function parseCluster(inner: string): CiteItem[] | undefined {
   return items.length ? items : undefined;
 }
 
-/** `p. 12` → page 12; `chap. 2, and more` → chapter 2 with a suffix; a bare number is a page. */
+/** `p. 12` → page 12; `sec. 2.1.2` → section 2.1.2; `chap. 2, and more` → chapter 2 with a suffix; a bare number is a page. */
 function locator(text: string): Pick<CiteItem, 'locator' | 'label' | 'suffix'> {
-  const labelled = /^([A-Za-z]+|第)\.?\s*([\dIVXLCDMivxlcdm]+(?:\s*[-–—]+\s*[\dIVXLCDMivxlcdm]+)?)\s*(?:页|章|节)?(.*)$/.exec(text);
+  // A number may have parts (`sec. 2.1.2`).
+  const labelled = /^([A-Za-z]+|第)\.?\s*([\dIVXLCDMivxlcdm]+(?:\.\d+)*(?:\s*[-–—]+\s*[\dIVXLCDMivxlcdm]+(?:\.\d+)*)?)\s*(?:页|章|节)?(.*)$/.exec(text);
   if (labelled && LABELS[labelled[1]!.toLowerCase()]) {
     return { label: LABELS[labelled[1]!.toLowerCase()], locator: labelled[2]!.replace(/\s*[-–—]+\s*/, '–'), ...(labelled[3]!.trim() ? { suffix: labelled[3]!.trim() } : {}) };
   }

@@ -27,7 +27,17 @@ export function resolveTree(tree: Root, options: ResolveOptions): Root {
   visit(copy, 'element', (node, index, parent) => {
     const p = node.properties;
     if (prefix && typeof p.id === 'string') p.id = prefix + p.id;
-    if (prefix && Array.isArray(p.ariaDescribedBy)) p.ariaDescribedBy = p.ariaDescribedBy.map((id) => prefix + String(id));
+    if (prefix) {
+      for (const key of ['ariaDescribedBy', 'ariaLabelledBy'] as const) {
+        const ids = p[key];
+        if (Array.isArray(ids)) p[key] = ids.map((id) => prefix + String(id));
+      }
+      // A diagram's arrowheads: markers are found by id (src/diagrams/).
+      for (const key of ['markerStart', 'markerMid', 'markerEnd'] as const) {
+        const ref = p[key];
+        if (typeof ref === 'string') p[key] = ref.replace(/url\(#/g, `url(#${prefix}`);
+      }
+    }
     if (node.tagName === 'a') {
       if (typeof p.dataArticleRef === 'string') {
         const fragment = typeof p.dataArticleFragment === 'string' ? p.dataArticleFragment : undefined;

@@ -16,6 +16,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { fontCoverage } from '../../src/assets/coverage.ts';
 import { splitFrontMatter } from '../../src/content/frontmatter.ts';
+import remarkMathAsWritten from '../../src/markdown/math.ts';
 import type { Book } from '../../src/types.ts';
 import { zipFiles } from './epub-zip.ts';
 import { bookmarks, pageTexts } from './pdf-tools.ts';
@@ -23,12 +24,22 @@ import { bookmarks, pageTexts } from './pdf-tools.ts';
 /** Elements whose content is never shown (the sanitizer removes them with their content, and warns). */
 const HIDDEN = /<(script|style|template|noscript|textarea|title|xmp|iframe|object|embed|svg|math|select|button)\b[\s\S]*?<\/\1\s*>/gi;
 
-/** The text a reader should get from an article's Markdown: its words, not its syntax, URLs or image descriptions. */
+/**
+ * The text a reader should get from an article's Markdown: its words, not
+ * its syntax, URLs or image descriptions. Of math, the words of `\text{…}`
+ * (the rest are symbols, which MathML does not spell as TeX does); of a
+ * Mermaid diagram, its labels; citations (`[@key, p. 12]`, `@key`),
+ * references to figures (`@fig:flow`), ids (`{#tbl:cost}`) and callout
+ * markers (`[!NOTE]`) are syntax: the build writes other words for them.
+ */
 export function sourceText(markdown: string): string {
-  const tree = unified().use(remarkParse).use(remarkGfm).parse(splitFrontMatter(markdown).body) as Root;
+  const tree = unified().use(remarkParse).use(remarkGfm).use(remarkMathAsWritten).parse(splitFrontMatter(markdown).body) as Root;
   const out: string[] = [];
   const walk = (node: Nodes) => {
-    if (node.type === 'text' || node.type === 'inlineCode' || node.type === 'code') out.push(node.value);
+    if (node.type === 'text') out.push(proseOf(node.value));
+    else if (node.type === 'inlineMath' || node.type === 'math') out.push(mathWords(node.value));
+    else if (node.type === 'code' && node.lang === 'mermaid') out.push(diagramLabels(node.value));
+    else if (node.type === 'inlineCode' || node.type === 'code') out.push(node.value);
     else if (node.type === 'html') out.push(htmlText(node));
     else if (node.type === 'image' || node.type === 'imageReference' || node.type === 'definition') return;
     if ('children' in node) {
@@ -51,6 +62,34 @@ export function sourceText(markdown: string): string {
   };
   walk(tree);
   return out.join('');
+}
+
+/** Prose without the syntax of citations, references, ids and callout markers. */
+function proseOf(text: string): string {
+  return text
+    .replace(/\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]/gi, ' ')
+    .replace(/\{#[\w:.-]+\}/g, ' ')
+    .replace(/\[[^[\]]*@[\w:.#$%&+?~/-]+[^[\]]*\]/g, ' ')
+    .replace(/(^|[^\w@.])-?@[\w:.#$%&+?~/-]*\w/g, '$1 ');
+}
+
+/** The words a formula spells out: its `\text{…}` (and the like). */
+function mathWords(tex: string): string {
+  return [...tex.matchAll(/\\(?:text|textrm|textit|textbf|mbox|mathrm|operatorname)\s*\{([^{}]*)\}/g)].map((m) => m[1]).join(' ');
+}
+
+/**
+ * The labels of a Mermaid diagram, as its SVG shows them: node and edge
+ * texts (`A[…]`, `B{…}`, `C(…)`, `-->|…|`, `"…"`) and messages after a
+ * colon; not its keywords, ids or accessibility title (which is no text of the page).
+ */
+function diagramLabels(source: string): string {
+  const labels: string[] = [];
+  for (const line of source.split('\n')) {
+    if (/^\s*(accTitle|accDescr|%%)/.test(line)) continue;
+    for (const m of line.matchAll(/\[([^\]]*)\]|\{([^}]*)\}|\(([^)]*)\)|\|([^|]*)\||"([^"]*)"|:\s*([^:]+)$/g)) labels.push(m.slice(1).find((g) => g !== undefined) ?? '');
+  }
+  return labels.join(' ');
 }
 
 function htmlText(node: Html): string {
