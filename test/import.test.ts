@@ -16,7 +16,8 @@ import { Diagnostics } from '../src/diagnostics.ts';
 import { runImport } from '../src/import/cli.ts';
 import { findDate, parseIsoDate } from '../src/import/dates.ts';
 import { extractHtml, extractText, importFiles, type ImportedFile, type ImportResult } from '../src/import/index.ts';
-import { isFurniture, parseCredits, parseDateLine, parseSourceLine } from '../src/import/lines.ts';
+import { cleanSummary } from '../src/import/html.ts';
+import { isBareCount, isClosingLine, isFurniture, parseCredits, parseDateLine, parseSourceLine, readMetaLine } from '../src/import/lines.ts';
 import { createStringifier } from '../src/import/markdown.ts';
 import type { Article, Book } from '../src/types.ts';
 import { buildFolder, FIXTURES } from './helpers/build.ts';
@@ -69,6 +70,22 @@ const CLIPPINGS: Record<string, { source: string; title: string; removed: string
     ],
   },
   'clip-column.txt': { source: 'clip-column.txt', title: '雪夜读帖记', removed: ['作者：顾长风', '2022年12月3日 09:15'] },
+  'clip-36kr.txt': {
+    source: 'clip-36kr.txt',
+    title: '云南咖啡的下一个十年',
+    removed: [
+      '远川研究所 发布在 36氪',
+      '2024-04-12 08:05',
+      '2.4万',
+      '文 | 远川研究所，作者丨陈思远，编辑丨周一帆',
+      '点击上方蓝字关注我们',
+      '本文来自微信公众号“远川研究所”（ID：yuanchuan-lab），作者：陈思远，36氪经授权发布。',
+      '原标题：《一杯云南咖啡的两种命运》',
+      '阅读 3,201',
+      '分享、点赞、在看，都是对我们最大的鼓励',
+      '喜欢就点个在看吧',
+    ],
+  },
   'clip-gbk.txt': { source: 'sources/clip-gbk.txt', title: '乡村邮递员的自行车', removed: ['2023/11/2 来源：山南都市报', '记者 王小明 通讯员 李青', '责任编辑：陈默'] },
   'clip-big5.txt': {
     source: 'sources/clip-big5.txt',
@@ -134,6 +151,26 @@ const PAGES: Record<string, { paragraphs: string[]; furniture: string[] }> = {
       'Asked who will run the machine after him, he pauses for a long time. Then he points to his granddaughter, who is sweeping lead shavings into a coffee can — she turned twelve in October and already knows the keyboard by heart.',
     ],
     furniture: ['cookies', 'Advertisement', 'Subscribe', 'Get the Lantern in your inbox', 'Sign up', 'Share', 'Filed under', 'Related stories', 'letterpress revival', 'Comments (2)', 'My father ran one', 'Log in to comment', 'All rights reserved', 'Features'],
+  },
+  'wechat-zh.html': {
+    paragraphs: [
+      '县城饭馆的后厨，正在悄悄变小。十年前，一家中等规模的饭馆要雇四五个厨师，如今两个人就能撑起一整天的生意。',
+      '变化来自冷库里一箱箱的料理包。酸菜鱼、梅菜扣肉、宫保鸡丁，拆开加热，十分钟就能上桌。',
+      '“预制菜有先天短板”',
+      '最常听到的抱怨是味道千篇一律。一位在县城开了十五年饭馆的老板说，客人吃上两次就能尝出来，“跟隔壁家的一模一样”。',
+      '作者在三个县城走访了二十多家饭馆，发现几乎每家都至少用了一种料理包，只是很少有人愿意承认。',
+      '另一块短板是口味的地方性。同一道红烧肉，江南要甜，湘西要辣，工厂很难为每个县城单独调一种配方。',
+      '“冷链是一道门槛”',
+      '料理包要在零下十八度的环境里运输和储存。县城的冷链仓库不多，一箱货从工厂到后厨，往往要转三次车。',
+      '数据来源：山海产业研究院对二十一家县城饭馆的走访记录。',
+      '“你们的菜是现做的吗？”',
+      '这是服务员每天都会被问到的问题。有的店干脆在菜单上写明哪些菜是预制的，反而赢得了回头客。',
+      '“饭馆为什么离不开它”',
+      '房租和人工一年比一年贵，县城饭馆的利润却没有跟着涨。对许多老板来说，料理包不是选择，而是活下去的办法。',
+      '编辑部的同事在采访结束后算了一笔账：一家用料理包的饭馆，每月能省下将近一个厨师的工资。',
+      '不过，老板们也都明白，客人愿意回来，靠的终究是几道自己店里才有的菜。',
+    ],
+    furniture: ['点击上方', '文 |', '作者丨', '编辑丨', '2.4万', 'END', '本文转自', '原标题', '分享、点赞', '阅读 3,201', '在看 58', '微信扫一扫', '发表于浙江', '原创'],
   },
   'portal-gbk.html': {
     paragraphs: [
@@ -398,6 +435,7 @@ describe('anthology import: text clippings', () => {
       author: '沈知行',
       date: '2024-03-18', // a time without a zone: the date only
       source: 'https://www.jiangan-daily.example.cn/culture/2024-03/18/night-shift.html', // from the closing 本文链接 line
+      publisher: '江岸日报', // 来源：
       lang: 'zh-CN',
       original: '_originals/夜班编辑的最后一个版面.txt',
     });
@@ -406,11 +444,12 @@ describe('anthology import: text clippings', () => {
       subtitle: '《县城书店的第三个冬天》', // 原标题
       author: '林小满', // not the editor
       date: '2024-01-20T21:08:00+08:00', // 北京时间 is a zone
+      publisher: '山野书信', // the account of 原创 山野书信 …
       lang: 'zh-CN',
       original: '_originals/在县城开一家独立书店是什么体验.txt',
     });
     expect(frontMatter('clip-column.txt')).toEqual({ title: '雪夜读帖记', author: '顾长风', date: '2022-12-03', lang: 'zh-CN', original: '_originals/雪夜读帖记.txt' });
-    expect(frontMatter('clip-gbk.txt')).toEqual({ title: '乡村邮递员的自行车', author: ['王小明', '李青'], date: '2023-11-02', lang: 'zh-CN', original: '_originals/乡村邮递员的自行车.txt' });
+    expect(frontMatter('clip-gbk.txt')).toEqual({ title: '乡村邮递员的自行车', author: ['王小明', '李青'], date: '2023-11-02', publisher: '山南都市报', lang: 'zh-CN', original: '_originals/乡村邮递员的自行车.txt' });
     expect(frontMatter('clip-big5.txt')).toEqual({
       title: '舊書攤上的活字印刷',
       author: '陳美玲',
@@ -612,6 +651,137 @@ describe('anthology import: recognising lines', () => {
     expect(path.basename(r.files[0]!.output)).toBe('notes-2024.md');
     expect(r.diagnostics).toContainEqual(expect.objectContaining({ severity: 'warning', rule: 'import-title' }));
     expect(r.files[0]!.markdown).toContain('这是一段很长的正文，没有标题');
+  });
+});
+
+describe('anthology import: Chinese news pages', () => {
+  it('reads the bylines of a 36Kr clipping: the author, the publisher of the reprint notice, the date; the summary never from furniture', () => {
+    expect(frontMatter('clip-36kr.txt')).toEqual({
+      title: '云南咖啡的下一个十年',
+      subtitle: '《一杯云南咖啡的两种命运》', // 原标题, at the end
+      author: '陈思远', // not the research institute of 文 |, not the editor, not the account that posted it
+      date: '2024-04-12',
+      publisher: '远川研究所', // 本文来自微信公众号“远川研究所”… beats 发布在 36氪
+      lang: 'zh-CN',
+      original: '_originals/云南咖啡的下一个十年.txt',
+    });
+  });
+
+  it('reads a WeChat page: the account as publisher, the description without the follow prompt and byline as summary', () => {
+    expect(frontMatter('wechat-zh.html')).toEqual({
+      title: '预制菜走进县城饭馆',
+      subtitle: '《县城饭馆的后厨在变小》',
+      author: '林知远',
+      date: '2024-04-12',
+      source: 'http://mp.weixin.qq.com/s?__biz=MzA5NTc4OTk2MA==&mid=2650001234&idx=1&sn=5f0c2a9e&chksm=8b1c2d3e#rd',
+      publisher: '山海产业研究院',
+      lang: 'zh-CN',
+      summary: '县城饭馆的后厨，正在悄悄变小。',
+      original: '_originals/预制菜走进县城饭馆.html',
+    });
+  });
+
+  it('takes quoted lines alone as headings when the article has other headings like them, and keeps quoted speech as it is', () => {
+    const headings = (name: string) => article(name).headings.map((h) => [h.depth, h.text]);
+    expect(headings('clip-36kr.txt')).toEqual([
+      [2, '“云南咖啡有先天短板”'],
+      [2, '“精品化是一条窄路”'],
+      [2, '“下一个十年靠什么”'],
+    ]);
+    expect(headings('wechat-zh.html')).toEqual([
+      [2, '“预制菜有先天短板”'],
+      [2, '“冷链是一道门槛”'],
+      [2, '“饭馆为什么离不开它”'],
+    ]);
+    expect(bodyMarkdown('clip-36kr.txt')).toContain('\n\n“你喝过自己种的咖啡吗？”\n\n');
+    expect(bodyMarkdown('wechat-zh.html')).toContain('\n\n“你们的菜是现做的吗？”\n\n');
+  });
+
+  it('takes a lone quoted line as a heading only beside real headings, never among quoted speech', () => {
+    const md = (text: string) => createStringifier().stringify(extractText(text, { encoding: 'utf-8' }).body);
+    const prose = '这是一段足够长的正文，讲了一件事情的来龙去脉，也讲了它为什么重要。';
+    // One quoted line and no other heading: a quotation.
+    expect(md(['标题', prose, '“某行业有先天短板”', prose].join('\n'))).not.toMatch(/^## /m);
+    // Beside a plain heading: a heading too.
+    expect(md(['标题', prose, '“某行业有先天短板”', prose, '第二部分', prose].join('\n'))).toMatch(/^## “某行业有先天短板”$/m);
+    // Dialogue without punctuation stays dialogue.
+    expect(md(['标题', prose, '“多少”', '“三块”', prose, '“再来一碗”', prose].join('\n'))).not.toMatch(/^## “(?:多少|三块)”/m);
+  });
+
+  it('loses no sentence of the article: every sentence of the fixtures\' article text is in the Markdown, once, and nothing else is', () => {
+    const sentences = (text: string) =>
+      text
+        .split(/\n|(?<=[。！？!?](?![”’」』]))|(?<=[。！？!?][”’」』])/u)
+        .map((x) => x.replace(/^#+\s*/, '').replace(/\*\*/g, '').trim())
+        .filter(Boolean);
+    const cases: [string, string[]][] = [
+      ['clip-36kr.txt', readFileSync(fixture('clip-36kr.txt'), 'utf8').split('\n').slice(1).filter((l) => l.trim() && !CLIPPINGS['clip-36kr.txt']!.removed.includes(l.trim()))],
+      ['wechat-zh.html', PAGES['wechat-zh.html']!.paragraphs],
+    ];
+    for (const [name, article] of cases) {
+      // The paragraphs as the fixture writes them (for the page: as in its HTML).
+      if (name.endsWith('.html')) for (const p of article) expect(readFileSync(fixture(name), 'utf8'), p).toContain(p);
+      const given = sentences(article.join('\n'));
+      const got = sentences(bodyMarkdown(name).replace(/^!\[.*$/gm, ''));
+      expect(given.length, name).toBeGreaterThan(20);
+      expect(got, name).toEqual(given);
+    }
+  });
+
+  it('reads the byline shapes of Chinese clippings, and not sentences that start with the same words', () => {
+    const meta = (line: string) => readMetaLine(line);
+    expect(meta('文 | 某某研究院，作者丨王五，编辑丨赵六')).toEqual({ authors: ['王五'], publisher: { name: '某某研究院', weight: 1 } });
+    expect(meta('作者：比尔·布赖森（摘自《人体简史》一书）')).toEqual({ authors: ['比尔·布赖森'] });
+    expect(meta('作者：[英] 比尔·布莱森')).toEqual({ authors: ['比尔·布莱森'] });
+    expect(meta('作者：保罗·格拉汉姆（Paul Graham）')).toEqual({ authors: ['保罗·格拉汉姆'] });
+    expect(meta('本文转自 江岸日报')).toMatchObject({ publisher: { name: '江岸日报' } });
+    expect(meta('本文来自微信公众号“远川研究所”（ID：yuanchuan），作者：陈思远，36氪经授权发布。')).toEqual({ authors: ['陈思远'], publisher: { name: '远川研究所', weight: 4 } });
+    expect(meta('远川研究所 发布在 36氪')).toEqual({ authors: [], fallbackAuthor: '远川研究所', publisher: { name: '36氪', weight: 0 } });
+    expect(meta('原标题：《县城书店的第三个冬天》')).toMatchObject({ subtitle: '《县城书店的第三个冬天》' });
+    for (const line of [
+      '作者在普洱走访了十几家咖啡庄园，发现一个庄园主要同时照看好几片不相连的坡地。',
+      '作者说，这个作品花了他整整3天时间，所有折叠加在一起，可能有几千次之多。',
+      '作者谈了他不喜欢的8个 Python 语法。',
+      '作者 John MacFarlane 是加州大学的哲学教授，也是程序员。',
+      '编辑过程中，它们勾起了我的一点回忆。',
+      '编辑部收到的读者来信里，有人问云南咖啡是不是只能做速溶。',
+      '周刊每周五发布在我的个人网站和微信公众号，欢迎订阅。',
+      '该功能已经发布在最新的 Chrome 107。',
+      '原文发表在2021年7月1日的日本广播协会官网，以下是摘译。',
+      '来源于同一片山坡的豆子，用不同的方法处理，喝起来可能完全是两种咖啡。',
+      '数据来源：山海产业研究院对二十一家县城饭馆的走访记录。',
+      '文章发布在周五。',
+      '本文来自一次漫长的采访，作者花了三个月整理。',
+    ]) {
+      expect(meta(line), line).toBeUndefined();
+      expect(isFurniture(line), line).toBe(false);
+      expect(isClosingLine(line), line).toBe(false);
+    }
+  });
+
+  it('knows the furniture of WeChat and news apps, and not sentences about it', () => {
+    for (const line of ['点击上方蓝字关注我们', '点击上方“远川研究所”，选择“设为星标”', '↑ 点击上方蓝字关注我们', '阅读 3,201', '阅读 10万+', '在看 58', '分享、点赞、在看，都是对我们最大的鼓励', '喜欢就点个在看吧', '点个在看你最好看', '发表于浙江', 'IP属地：北京']) {
+      expect(isFurniture(line), line).toBe(true);
+    }
+    for (const line of ['2.4万', '10万+', '3,201']) expect(isBareCount(line), line).toBe(true);
+    for (const line of [
+      '他们在看什么？',
+      '读者的分享、点赞和在看是算法的重要信号。',
+      '点击上方的按钮以后，页面会跳到另一个地址。',
+      '关注我们的读者大多来自县城。',
+      '2.4万家门店在用这种料理包。',
+      '他在看书',
+    ]) {
+      expect(isFurniture(line), line).toBe(false);
+      expect(isBareCount(line), line).toBe(false);
+    }
+  });
+
+  it('cleans a page description of furniture and bylines, or leaves the summary out', () => {
+    expect(cleanSummary('点击上方蓝字关注我们 文 | 某某研究院，作者丨王五 县城的后厨正在变小。')).toBe('县城的后厨正在变小。');
+    expect(cleanSummary('点击上方蓝字关注我们')).toBeUndefined();
+    expect(cleanSummary('作者丨王五 编辑丨赵六')).toBeUndefined();
+    expect(cleanSummary('城东再生纸厂每天吞进一百二十吨旧报纸。')).toBe('城东再生纸厂每天吞进一百二十吨旧报纸。');
   });
 });
 

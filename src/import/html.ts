@@ -10,7 +10,7 @@ import { toString as mdastToString } from 'mdast-util-to-string';
 import { VFile } from 'vfile';
 import { parseIsoDate, findDate } from './dates.ts';
 import { detectLang, normalizeLang } from './lang.ts';
-import { parseCredits, parseDateLine, splitNames } from './lines.ts';
+import { isBareCount, isClosingLine, parseCredits, parseDateLine, PUBLISHER_WEIGHT, PublisherChoice, readMetaLine, splitNames } from './lines.ts';
 import { createHtmlProcessor, type HtmlProcessor } from './markdown.ts';
 import { normalizeHeadingLevels } from './plugins/heading-levels.ts';
 import { absoluteUrl } from './plugins/urls.ts';
@@ -62,8 +62,22 @@ export async function extractHtml(html: string, options: HtmlOptions): Promise<E
   file.data.importDropped = [];
   const body = await processor.run(processor.parse(file), file);
   for (const m of file.messages) warnings.push({ rule: m.ruleId ?? 'import', message: m.reason });
-  // A byline or date line left at the top of the text (and dropped there) says what the head did not.
+  // Bylines, reprint notices and source lines left out of the text say what the head did not.
+  const publisher = new PublisherChoice();
+  if (head.account) publisher.offer({ name: head.account, weight: PUBLISHER_WEIGHT.account });
+  let subtitleLine: string | undefined;
+  let fallbackAuthor: string | undefined;
+  for (const m of file.data.importMeta ?? []) {
+    if (!authors.length && m.authors.length) authors = m.authors;
+    if (m.publisher) publisher.offer(m.publisher);
+    fallbackAuthor ??= m.fallbackAuthor;
+    date ??= m.date;
+    subtitleLine ??= m.subtitle;
+  }
+  if (!authors.length && fallbackAuthor) authors = [fallbackAuthor];
+  // A line of several parts (`2024年5月1日 · 顾青禾、程一苇 · 阅读约 6 分钟`), part by part.
   for (const line of file.data.importDropped ?? []) {
+    if (readMetaLine(line)) continue;
     for (const part of line.split(/\s*[·•|｜]\s*/)) {
       if (!authors.length) authors = (parseCredits(part) ?? []).flatMap((c) => (c.kind === 'author' ? c.names : []));
       date ??= parseDateLine(part)?.date;
@@ -80,13 +94,14 @@ export async function extractHtml(html: string, options: HtmlOptions): Promise<E
   const text = document.body?.textContent ?? '';
   const meta: ImportMeta = {
     title: title || undefined,
-    subtitle: subtitle && subtitle !== title ? subtitle : undefined,
+    subtitle: (subtitle ?? subtitleLine) && (subtitle ?? subtitleLine) !== title ? (subtitle ?? subtitleLine) : undefined,
     authors,
     date,
     source: head.source,
+    publisher: publisher.name,
     tags: head.tags,
     lang: detectLang(parsed?.textContent ?? text, options.encoding, head.lang),
-    summary: head.summary,
+    summary: cleanSummary(head.summary),
   };
   if (!head.source) {
     const consequence = head.base ? '' : ', and links and images with relative addresses could not be kept';
@@ -97,6 +112,8 @@ export async function extractHtml(html: string, options: HtmlOptions): Promise<E
 
 interface Head {
   title?: string;
+  /** The WeChat account that posted the page (`#js_name`). */
+  account?: string;
   siteName?: string;
   authors: string[];
   date?: string;
@@ -160,8 +177,10 @@ function readHead(document: Document, html: string): Head {
 
   const tags = [...new Set(all(document, 'meta[property="article:tag" i]').map((el) => collapseWhitespace(el.getAttribute('content') ?? '')).filter(Boolean))];
   const lang = document.documentElement?.getAttribute('lang') || meta('content-language') || document.querySelector('meta[http-equiv="content-language" i]')?.getAttribute('content') || meta('og:locale');
+  const account = collapseWhitespace(document.querySelector('#js_name')?.textContent ?? '');
   return {
     title,
+    account: account && account.length <= 30 ? account : undefined,
     siteName,
     authors,
     date,
@@ -191,6 +210,32 @@ function readInfoLine(document: Document): { date?: string; authors: string[] } 
     }
   }
   return found;
+}
+
+/**
+ * The page's description without the furniture and bylines a clipped page
+ * starts with (`点击上方蓝字关注我们 文 | 某某研究院，作者丨某某 …`, which is
+ * what WeChat puts there): undefined when nothing of the article is left.
+ */
+export function cleanSummary(description: string | undefined): string | undefined {
+  if (!description) return undefined;
+  const words = collapseWhitespace(description).split(' ');
+  const isClipping = (text: string) => isClosingLine(text) || readMetaLine(text) !== undefined || isBareCount(text);
+  let start = 0;
+  while (start < words.length) {
+    // The longest run of words from here that is one line of furniture or a byline.
+    let taken = 0;
+    for (let n = Math.min(words.length - start, 12); n >= 1; n--) {
+      if (isClipping(words.slice(start, start + n).join(' '))) {
+        taken = n;
+        break;
+      }
+    }
+    if (!taken) break;
+    start += taken;
+  }
+  const rest = words.slice(start).join(' ');
+  return rest && !isClipping(rest) ? rest : undefined;
 }
 
 /** A title without the site's name glued to it: `标题_城南晚报`, `Title — Site`, `Title | Site`. */

@@ -26,6 +26,7 @@ const PHOTO_LABELS = ['摄影', '攝影', '图', '圖', '摄', '攝', '视频', 
 const SPACED_LABELS = ['文', '作者', '记者', '記者', '本报记者', '本報記者', '特约记者', '特約記者', '通讯员', '通訊員', '编辑', '編輯', '责任编辑', '責任編輯', '责编', '責編'];
 const byLength = (list: string[]) => [...list].sort((a, b) => b.length - a.length).join('|');
 const LABEL_RE = new RegExp(`(?<=^|\\s)(?:(${byLength([...AUTHOR_LABELS, ...EDITOR_LABELS, ...PHOTO_LABELS])})${SEP}|(${byLength(SPACED_LABELS)})\\s+)`, 'gu');
+const LABEL_AT_START = new RegExp(`^(?:${LABEL_RE.source.replace('(?<=^|\\s)', '')})`, 'u');
 
 /**
  * A credit line: `文 | 张三`, `作者丨张三 编辑丨李四`, `记者 王小明 通讯员 李青`,
@@ -34,7 +35,14 @@ const LABEL_RE = new RegExp(`(?<=^|\\s)(?:(${byLength([...AUTHOR_LABELS, ...EDIT
  */
 export function parseCredits(line: string): Credit[] | undefined {
   const text = line.trim();
-  if (!text || text.length > 80 || PROSE.test(text)) return undefined;
+  if (!text || text.length > 80) return undefined;
+  // `文 | 远川研究所，作者丨陈思远，编辑丨周一帆`: a credit between every comma.
+  const parts = text.split(/\s*[，,；;]\s*/);
+  if (parts.length > 1 && parts.every((p) => labelAt(p))) {
+    const each = parts.map((p) => parseCredits(p));
+    return each.every(Boolean) ? each.flatMap((c) => c!) : undefined;
+  }
+  if (PROSE.test(text)) return undefined;
   const english = /^by\s+(.+)$/i.exec(text);
   if (english) {
     const names = splitNames(english[1]!.replace(/\s*[|·•,]\s*(?:\d|updated|published).*$/i, ''));
@@ -50,7 +58,7 @@ export function parseCredits(line: string): Credit[] | undefined {
     const value = text.slice(m.index + m[0].length, labels[i + 1]?.index ?? text.length).trim();
     if (!value) return undefined;
     if (AUTHOR_LABELS.includes(label)) {
-      const names = splitNames(value);
+      const names = splitNames(value).map(cleanName).filter(Boolean);
       // A name is short: "记者 王小明", not "记者来到了现场".
       if (!names.length || names.some((n) => n.length > 24 || (/\p{Script=Han}/u.test(n) && !/\s/.test(n) && n.length > 8))) return undefined;
       credits.push({ kind: 'author', names });
@@ -58,6 +66,19 @@ export function parseCredits(line: string): Credit[] | undefined {
     else credits.push({ kind: 'photo' });
   }
   return credits;
+}
+
+/** The line starts with a credit label: `作者丨…`, `文 | …`, `编辑：…`. */
+function labelAt(text: string): boolean {
+  return LABEL_AT_START.test(text);
+}
+
+/** `[英] 比尔·布莱森` → `比尔·布莱森`; `凯文·凯利（原文写于2014年）` → `凯文·凯利`: a nationality before, a note after. */
+function cleanName(name: string): string {
+  return name
+    .replace(/^[\[［〔【（(]\s*\p{Script=Han}{1,3}\s*[\]］〕】）)]\s*/u, '')
+    .replace(/\s*[（(][^（()）]*[)）]$/u, '')
+    .trim();
 }
 
 /** `Jane Doe`, `Tomás de la Reyes`, `J. R. Smith`: capitalised words (and particles), at most five. */
@@ -159,8 +180,16 @@ const FURNITURE: RegExp[] = [
   new RegExp(`^(?:${['责任编辑', '責任編輯', '责编', '責編', '值班编辑', '值班編輯', '实习编辑', '實習編輯', '校对', '校對', '审核', '審核', '审校', '審校', '监制', '監製', '编辑', '編輯', '美编', '美編', '排版'].join('|')})${SEP}[^。！？!?]{1,30}$`, 'u'),
   // Likes, bookmarks and other buttons.
   /^(?:点赞|點讚|點贊|按讚|赞|讚|收藏|在看|赞赏|讚賞|喜欢|喜歡|推荐|推薦|举报|舉報|打印|列印|关闭|關閉|关闭窗口|關閉視窗|返回顶部|回到顶部|回到頂部|返回首页|返回首頁|阅读原文|閱讀原文|展开全文|展開全文|点击展开全文|點擊展開全文|打开APP|打开App|打開APP|打开APP阅读全文|打开App阅读全文|下载客户端|下載客戶端|扫码关注|掃碼關注|微信扫一扫|微信掃一掃|微信扫一扫关注该公众号|微信掃一掃關注該公眾號|预览时标签不可点|預覽時標籤不可點|轻点两下取消赞|輕點兩下取消讚|轻点两下取消在看|輕點兩下取消在看|已同步到看一看|写下你的评论|寫下你的評論|广告|廣告|推广|推廣|Advertisement|Sponsored|Ad)$/i,
-  /^(?:点赞|點讚|按讚|赞|收藏|在看|阅读|閱讀|浏览|瀏覽|评论|評論|分享)\s*[\d.]+\s*[万萬kK]?$/,
-  /^[\d.]+\s*[万萬]?\s*(?:人)?(?:点赞|點讚|收藏|阅读|閱讀|浏览|瀏覽|参与|參與|喜欢|喜歡|在看)$/,
+  /^(?:点赞|點讚|按讚|赞|收藏|在看|阅读|閱讀|浏览|瀏覽|评论|評論|分享|阅读量|閱讀量|浏览量|瀏覽量)\s*[:：]?\s*[\d.,]+\s*[万萬wWkK]?\+?$/,
+  /^[\d.,]+\s*[万萬wWkK]?\+?\s*(?:人|次)?(?:点赞|點讚|收藏|阅读|閱讀|浏览|瀏覽|参与|參與|喜欢|喜歡|在看|看过|看過)$/,
+  // Follow and star prompts of WeChat accounts: `点击上方蓝字关注我们`, `点击上方“某某”，选择“设为星标”`.
+  /^[↑⬆☝👆\s]*(?:点击|點擊|点|點|戳)(?:上方|下方|上面|下面|顶部|頂部|蓝字|藍字)[^。！？!?]{0,30}(?:关注|關注|星标|星標|置顶|置頂|订阅|訂閱)[^。！？!?\s|丨｜]{0,20}$/u,
+  /^(?:关注我们|關注我們|欢迎关注|歡迎關注|长按二维码关注|長按二維碼關注|长按识别二维码关注|長按識別二維碼關注)[^。！？!?\s|丨｜]{0,20}$/,
+  // Share, like and 在看 prompts: two of the buttons named together, or `点个在看`.
+  /^[^。！？!?]{0,16}(?:分享|点赞|點讚|在看|转发|轉發|收藏)(?:[、，,和与與及\s]+(?:分享|点赞|點讚|在看|转发|轉發|收藏)){1,3}[^。！？!?]{0,20}[!！~～]?$/,
+  /^[^。！？!?]{0,16}(?:点个|點個|点一下|點一下|点亮|點亮|顺手点个|順手點個)\s*(?:在看|赞|讚|小心心)[^。！？!?]{0,16}[!！~～]?$/,
+  // Where the account posted from (`发表于浙江`, `IP属地：北京`).
+  /^(?:发表于|發表於|IP属地|IP屬地)\s*[:：]?\s*\p{Script=Han}{2,8}$/u,
   /^(?:字号|字號|字体|字體)\s*[:：]?\s*(?:[大中小]\s*)+$/,
   // Copyright and reprint boilerplate, when the line is nothing else.
   /^(?:版权声明|版權聲明|免责声明|免責聲明|转载声明|轉載聲明)\s*[:：]/,
@@ -179,6 +208,126 @@ const FURNITURE: RegExp[] = [
 /** Markers that start a trailer of links to other articles. */
 const RELATED = /^(?:相关阅读|相關閱讀|相关文章|相關文章|相关推荐|相關推薦|推荐阅读|推薦閱讀|延伸阅读|延伸閱讀|热门推荐|熱門推薦|热门文章|熱門文章|热门排行|熱門排行|猜你喜欢|猜你喜歡|你可能还喜欢|你可能還喜歡|更多阅读|更多閱讀|往期回顾|往期回顧|往期推荐|往期推薦|related(?: articles| stories| posts| reading)?|read more|more stories|recommended(?: for you)?|you might also like)\s*[:：]?$/i;
 
+/**
+ * A reprint notice: `本文来自微信公众号“远川研究所”（ID：yuanchuan），作者：陈思远，36氪经授权发布。`
+ * The whole line, and nothing else: where the article first appeared and who wrote it.
+ */
+const REPRINT = /^(?:本文|文章)?(?:来自|來自|来源于|來源於|转载自|轉載自|转自|轉自|首发于|首發於)(?:微信)?(?:公众号|公眾號|订阅号|訂閱號|微博|知乎专栏|知乎專欄)?\s*[:：]?\s*[“"「『《]([^”"」』》]{1,30})[”"」』》]\s*(?:[（(]\s*(?:ID|微信号|微信號)\s*[:：]\s*[\w.-]+\s*[)）])?\s*(?:[，,]\s*(?:作者|文|撰文)\s*[:：|丨｜]\s*([^，,。]{1,40}?))?\s*(?:[，,]\s*(?:编辑|編輯)\s*[:：|丨｜]\s*[^，,。]{1,20}?)?\s*(?:[，,]\s*[^，,。]{0,24}?(?:经授权|經授權|授权|授權)(?:发布|發布|转载|轉載|刊登|刊发|刊發)|[，,]\s*(?:转载请|轉載請)[^。]{0,30})?\s*[。.]?$/u;
+
+export interface ReprintNotice {
+  publisher: string;
+  authors: string[];
+}
+
+export function parseReprintNotice(line: string): ReprintNotice | undefined {
+  const text = line.trim();
+  if (text.length > 120) return undefined;
+  const m = REPRINT.exec(text);
+  if (!m) return undefined;
+  return { publisher: m[1]!.trim(), authors: m[2] ? splitNames(m[2]).map(cleanName).filter(Boolean) : [] };
+}
+
+/**
+ * `远川研究所 发布在 36氪`, `山野书信 发表于 知乎`: who posted the article (a name) on which
+ * site (a name, not a date). Short, without sentence punctuation.
+ */
+export function parsePostedLine(line: string): { poster: string; site: string } | undefined {
+  const text = line.trim();
+  if (text.length > 40 || /[。，,！？!?；;：:、]/.test(text)) return undefined;
+  const m = /^(\S(?:.{0,18}\S)?)\s*(?:发布在|發布在|发表在|發表在|发布于|發布於|首发于|首發於)\s*(\S(?:.{0,18}\S)?)$/u.exec(text);
+  if (!m || findDate(m[2]!) || /^[\d\s:./-]+$/.test(m[2]!)) return undefined;
+  return { poster: m[1]!, site: m[2]! };
+}
+
+/** A bare count at the top or bottom of a clipped page: `2.4万`, `10万+`, `3,201`. Only meaningful there. */
+export function isBareCount(line: string): boolean {
+  return /^(?:[\d]{1,3}(?:,\d{3})+|\d+(?:\.\d+)?\s*[万萬wWkK]\+?|\d+\+)$/.test(line.trim());
+}
+
+/** An organisation rather than a person: `远川研究所`, `城南晚报`, `某某财经`, `XX Lab`. */
+export function looksLikeOrganisation(name: string): boolean {
+  return /(?:研究院|研究所|研究中心|研究室|实验室|實驗室|智库|智庫|编辑部|編輯部|工作室|团队|團隊|日报|日報|晚报|晚報|周刊|週刊|杂志|雜誌|报社|報社|新闻|新聞|传媒|傳媒|财经|財經|科技|观察|觀察|评论|評論|出版社|网|網|社|Lab|Labs|Media|Studio|Institute|Research)$/iu.test(name.trim());
+}
+
+/** What a header or trailer line of a clipped page says, when it is not the article: names, a publisher, a date, the original title. */
+export interface MetaLine {
+  authors: string[];
+  /** Candidates for `publisher`, best first: a reprint notice, `本文转自`, then who posted where. */
+  publisher?: { name: string; weight: number };
+  /** A poster to use as the author when nothing else names one. */
+  fallbackAuthor?: string;
+  date?: string;
+  source?: SourceLine;
+  subtitle?: string;
+}
+
+/** Publisher weights: the stronger claim wins. */
+export const PUBLISHER_WEIGHT = { reprint: 4, transfer: 3, account: 2, byline: 1, posted: 0 } as const;
+
+/**
+ * Reads a line as a byline, a reprint notice, a source or original-title
+ * line, a `X 发布在 Y` line or a date line; undefined for anything else.
+ * Names of organisations credited with `文 |` beside a person are the
+ * publisher, not an author.
+ */
+export function readMetaLine(line: string): MetaLine | undefined {
+  const text = line.trim();
+  const reprint = parseReprintNotice(text);
+  if (reprint) return { authors: reprint.authors, publisher: { name: reprint.publisher, weight: PUBLISHER_WEIGHT.reprint } };
+  const credits = parseCredits(text);
+  if (credits) return fromCredits(text, credits);
+  const posted = parsePostedLine(text);
+  if (posted) return { authors: [], fallbackAuthor: posted.poster, publisher: { name: posted.site, weight: PUBLISHER_WEIGHT.posted } };
+  const source = parseSourceLine(text);
+  if (source) {
+    if (source.kind === 'original-title') return { authors: [], subtitle: source.value, source };
+    const name = !source.url && source.value && source.value.length <= 30 && !/[。，,]/.test(source.value) ? source.value : undefined;
+    return { authors: [], source, date: source.date, ...(name ? { publisher: { name, weight: PUBLISHER_WEIGHT.transfer } } : {}) };
+  }
+  const date = parseDateLine(text);
+  if (date) {
+    const name = date.source && !date.source.url && date.source.value.length <= 30 ? date.source.value : undefined;
+    if (name) return { authors: [], date: date.date, source: date.source, publisher: { name, weight: PUBLISHER_WEIGHT.transfer } };
+    // `原创 山野书信 2024年01月20日 21:08`: the account that posted it.
+    const account = /^(?:原创|原創)\s+([^\s\d][^\s]{1,15})\s/u.exec(text)?.[1];
+    return { authors: [], date: date.date, source: date.source, ...(account ? { publisher: { name: account, weight: PUBLISHER_WEIGHT.account } } : {}) };
+  }
+  return undefined;
+}
+
+/** The strongest claim on where the article first appeared (lines.ts PUBLISHER_WEIGHT), the first one on a tie. */
+export class PublisherChoice {
+  private best?: { name: string; weight: number };
+  offer(candidate: { name: string; weight: number }): void {
+    if (!this.best || candidate.weight > this.best.weight) this.best = candidate;
+  }
+  get name(): string | undefined {
+    return this.best?.name;
+  }
+}
+
+function fromCredits(text: string, credits: Credit[]): MetaLine {
+  const authors = credits.flatMap((c) => (c.kind === 'author' ? c.names : []));
+  // `文 | 远川研究所，作者丨陈思远`: the organisation is where it appeared, the person wrote it.
+  const wen = /^(?:文|文字|撰文)\s*[|丨｜:：/／]\s*([^，,；;]+)/u.exec(text)?.[1]?.trim();
+  if (wen && looksLikeOrganisation(wen) && authors.some((a) => a !== wen)) {
+    return { authors: authors.filter((a) => a !== wen), publisher: { name: wen, weight: PUBLISHER_WEIGHT.byline } };
+  }
+  return { authors };
+}
+
+/**
+ * A line that closes a clipped page after the article: a reprint notice, a
+ * byline, a source or original-title line, a view count, furniture. A date
+ * alone is not one (an essay may end with its place and date).
+ */
+export function isClosingLine(line: string): boolean {
+  const meta = readMetaLine(line);
+  if (meta && (meta.authors.length || meta.publisher || meta.fallbackAuthor || meta.subtitle || (meta.source && meta.source.kind !== 'link'))) return true;
+  if (meta === undefined && parseCredits(line)) return true;
+  return isFurniture(line) || isBareCount(line) || isImageCredit(line);
+}
+
 export function isFurniture(line: string): boolean {
   const text = line.trim();
   return text.length > 0 && text.length <= 200 && FURNITURE.some((re) => re.test(text));
@@ -191,6 +340,11 @@ export function isRelatedMarker(line: string): boolean {
 /** A comment-section marker: what follows it is readers' words, not the article. */
 export function isCommentMarker(line: string): boolean {
   return /^(?:(?:网友|網友|全部|热门|熱門|最新|精选|精選|读者|讀者)(?:评论|評論|留言)|(?:评论|評論|留言)(?:区|區)?|comments?(?: \(\d+\))?|\d+ (?:条|條)?(?:评论|評論|comments?))\s*[:：]?$/i.test(line.trim());
+}
+
+/** `“某行业有先天短板”`, `「精品化是一条窄路」`: 2–30 characters in quotation marks, without sentence punctuation. */
+export function isQuotedLine(text: string): boolean {
+  return /^(?:“[^“”。！？!?；;…]{2,30}”|「[^「」。！？!?；;…]{2,30}」|『[^『』。！？!?；;…]{2,30}』|"[^"。！？!?；;…]{2,30}")$/u.test(text.trim());
 }
 
 /** Ends like a sentence (or a quotation): such a line is prose, not a heading. */

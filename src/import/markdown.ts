@@ -14,6 +14,7 @@ import rehypeImportFurniture from './plugins/furniture.ts';
 import remarkImportHeadingLevels from './plugins/heading-levels.ts';
 import rehypeImportImages from './plugins/images.ts';
 import rehypeImportLinks from './plugins/links.ts';
+import rehypeImportQuotedHeadings from './plugins/quoted-headings.ts';
 import rehypeImportWhitespace from './plugins/whitespace.ts';
 import './types.ts';
 
@@ -24,6 +25,7 @@ export function createHtmlProcessor() {
     .use(rehypeImportLinks)
     .use(rehypeImportFigures)
     .use(rehypeImportFurniture)
+    .use(rehypeImportQuotedHeadings)
     .use(rehypeImportWhitespace)
     .use(rehypeRemark)
     .use(remarkImportHeadingLevels)

@@ -13,13 +13,19 @@ import type { Paragraph, PhrasingContent, Root, RootContent } from 'mdast';
 import { detectLang } from './lang.ts';
 import {
   endsLikeSentence,
+  isBareCount,
+  isClosingLine,
   isCommentMarker,
   isFurniture,
   isImageCredit,
+  isQuotedLine,
   isRelatedMarker,
+  type MetaLine,
   parseCredits,
-  parseDateLine,
+  parseReprintNotice,
   parseSourceLine,
+  PublisherChoice,
+  readMetaLine,
   type SourceLine,
 } from './lines.ts';
 import type { Extracted, ImportMeta } from './types.ts';
@@ -53,6 +59,17 @@ export function extractText(input: string, options: TextOptions): Extracted {
     else if (s.url) meta.source ??= s.url;
     else sourceName ??= s.value;
   };
+  const publisher = new PublisherChoice();
+  let fallbackAuthor: string | undefined;
+  /** A byline, reprint notice or `X 发布在 Y` line: its names into the front matter, the line out of the body. */
+  const takeMeta = (m: MetaLine, line: string) => {
+    addAuthors(m.authors);
+    if (m.publisher) publisher.offer(m.publisher);
+    fallbackAuthor ??= m.fallbackAuthor;
+    if (m.date) meta.date ??= m.date;
+    if (m.source) takeSource(m.source, line);
+    else dropped.push(line);
+  };
 
   // Lines without their indentation (full-width spaces are paragraph indents), blank lines marked.
   const lines = input.replace(/^\ufeff/, '').split('\n').map((l) => l.replace(/^[\s\u3000\u00a0]+|[\s\u3000\u00a0]+$/gu, ''));
@@ -64,26 +81,12 @@ export function extractText(input: string, options: TextOptions): Extracted {
     const line = lines[i]!;
     if (!line) continue;
     seen++;
-    const dateLine = parseDateLine(line);
-    if (dateLine) {
-      meta.date ??= dateLine.date;
-      if (dateLine.source) takeSource(dateLine.source, line);
-      else dropped.push(line);
+    const metaLine = readMetaLine(line);
+    if (metaLine) {
+      takeMeta(metaLine, line);
       continue;
     }
-    const source = parseSourceLine(line);
-    if (source) {
-      if (source.date) meta.date ??= source.date;
-      takeSource(source, line);
-      continue;
-    }
-    const credits = parseCredits(line);
-    if (credits) {
-      for (const c of credits) if (c.kind === 'author') addAuthors(c.names);
-      dropped.push(line);
-      continue;
-    }
-    if (isImageCredit(line) || isFurniture(line)) {
+    if (isImageCredit(line) || isFurniture(line) || isBareCount(line)) {
       dropped.push(line);
       continue;
     }
@@ -125,12 +128,30 @@ export function extractText(input: string, options: TextOptions): Extracted {
   // 3. The trailer: from the first closing marker on, only furniture and short lines (related titles, user names).
   const tailStart = findTrailer(blocks);
   const commentMarkerKept = blocks.slice(0, tailStart).some((b) => isCommentMarker(b.text));
+  // What closes a clipped page after the article: reprint notices, bylines, the original title, counts, prompts.
+  let end = tailStart;
+  const closing: Block[] = [];
+  while (end > 0) {
+    const b = blocks[end - 1]!;
+    if (b.lines.length > 1 && !b.verse) break;
+    const lines = b.verse ? b.lines : [b.text];
+    if (!lines.every((l) => isClosingLine(l))) break;
+    closing.unshift(b);
+    end--;
+  }
+  for (const b of closing) {
+    for (const line of b.verse ? b.lines : [b.text]) {
+      const m = readMetaLine(line);
+      if (m) takeMeta(m, line);
+      else dropped.push(line);
+    }
+  }
   for (const b of blocks.slice(tailStart)) {
     const s = parseSourceLine(b.text);
     if (s?.url && (s.kind === 'link' || s.kind === 'source')) meta.source ??= s.url;
     dropped.push(b.text);
   }
-  const body = blocks.slice(0, tailStart).filter((b) => {
+  const body = blocks.slice(0, end).filter((b) => {
     const drop = () => (dropped.push(b.text), false);
     if (isFurniture(b.text) || isImageCredit(b.text)) return drop();
     const s = parseSourceLine(b.text);
@@ -140,16 +161,27 @@ export function extractText(input: string, options: TextOptions): Extracted {
     }
     const credits = parseCredits(b.text);
     if (credits) {
-      for (const c of credits) if (c.kind === 'author') addAuthors(c.names);
-      return drop();
+      takeMeta(readMetaLine(b.text) ?? { authors: [] }, b.text);
+      return false;
+    }
+    const reprint = parseReprintNotice(b.text);
+    if (reprint) {
+      takeMeta(readMetaLine(b.text)!, b.text);
+      return false;
     }
     return true;
   });
+  if (!meta.authors.length && fallbackAuthor) meta.authors.push(fallbackAuthor);
+  meta.publisher = publisher.name;
   if (commentMarkerKept) warnings.push({ rule: 'import-comments', message: 'Kept lines after a comment-section marker because they read like sentences: check that they are the article and not readers\' comments' });
   if (sourceName && !meta.source) warnings.push({ rule: 'import-source', message: `The source "${sourceName}" has no web address; \`source\` (a URL) is left out` });
 
-  // 4. Headings: short lines standing alone between paragraphs.
+  // 4. Headings: short lines standing alone between paragraphs; quoted lines (`“某行业有先天短板”`) when the article has other such headings.
+  const quoted = body.map((b, k) => isQuotedHeading(b, body[k - 1], body[k + 1]));
+  const plainHeadings = body.filter((b, k) => !b.verse && !quoted[k] && isHeading(b, body[k - 1], body[k + 1])).length;
+  const quotedAreHeadings = quoted.filter(Boolean).length >= 2 || (quoted.some(Boolean) && plainHeadings > 0);
   const children: RootContent[] = body.map((b, k) => {
+    if (quotedAreHeadings && quoted[k]) return { type: 'heading', depth: 2, children: [{ type: 'text', value: b.text }] };
     if (b.verse) {
       const inline: PhrasingContent[] = b.lines.flatMap((value, n) => (n ? [{ type: 'break' } as const, { type: 'text' as const, value }] : [{ type: 'text' as const, value }]));
       return { type: 'paragraph', children: inline } satisfies Paragraph;
@@ -158,6 +190,12 @@ export function extractText(input: string, options: TextOptions): Extracted {
     if (isHeading(b, body[k - 1], body[k + 1])) return { type: 'heading', depth: 2, children: [{ type: 'text', value: text }] };
     return { type: 'paragraph', children: [{ type: 'text', value: text }] } satisfies Paragraph;
   });
+  // Dropped lines in the order they were written.
+  const position = (line: string) => {
+    const at = lines.indexOf(line);
+    return at >= 0 ? at : lines.indexOf(line.split(' ')[0]!);
+  };
+  dropped.sort((a, b) => position(a) - position(b));
   meta.lang = detectLang(input, options.encoding);
   return { meta, body: { type: 'root', children } satisfies Root, dropped, warnings };
 }
@@ -205,6 +243,13 @@ function isHeading(block: Block, previous: Block | undefined, next: Block | unde
   if (!prose(previous) || !prose(next)) return false;
   // Poetry and dialogue are short lines among short lines: a heading stands out against longer text.
   return Math.max(previous.text.length, next.text.length) >= Math.max(2 * text.length, 20);
+}
+
+/** A line that is a short quotation alone, without sentence punctuation, between paragraphs of prose (not dialogue among dialogue). */
+function isQuotedHeading(block: Block, previous: Block | undefined, next: Block | undefined): boolean {
+  if (block.verse || block.lines.length > 1 || !previous || !next || !isQuotedLine(block.text)) return false;
+  const prose = (b: Block) => !isQuotedLine(b.text) && (endsLikeSentence(b.text) || b.text.length >= 40) && !/^[“"「『]/.test(b.text);
+  return prose(previous) && prose(next);
 }
 
 function isMostlyLatin(text: string): boolean {

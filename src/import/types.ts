@@ -1,5 +1,6 @@
 /** What the importers produce, before it is written as a Markdown file. */
 import type { Root } from 'mdast';
+import type { MetaLine } from './lines.ts';
 
 /** Front matter of an imported article, in the order it is written. */
 export interface ImportMeta {
@@ -38,5 +39,7 @@ declare module 'vfile' {
     importDropped: string[];
     /** Names of the article's authors, so a leftover byline in the body is recognised. */
     importAuthors: string[];
+    /** What the bylines, reprint notices and source lines left out of the body say (lines.ts `readMetaLine`). */
+    importMeta: MetaLine[];
   }
 }
