@@ -151,7 +151,7 @@ export function extractText(input: string, options: TextOptions): Extracted {
     if (s?.url && (s.kind === 'link' || s.kind === 'source')) meta.source ??= s.url;
     dropped.push(b.text);
   }
-  const body = blocks.slice(0, end).filter((b) => {
+  const body = blocks.slice(0, end).filter((b, k) => {
     const drop = () => (dropped.push(b.text), false);
     if (isFurniture(b.text) || isImageCredit(b.text)) return drop();
     const s = parseSourceLine(b.text);
@@ -160,7 +160,8 @@ export function extractText(input: string, options: TextOptions): Extracted {
       return drop();
     }
     const credits = parseCredits(b.text);
-    if (credits) {
+    // A byline near the top is the article's; one further down credits a quotation or an excerpt (`作者：凯文·凯利`) and stays.
+    if (credits && (k < 3 || !credits.some((c) => c.kind === 'author'))) {
       takeMeta(readMetaLine(b.text) ?? { authors: [] }, b.text);
       return false;
     }
