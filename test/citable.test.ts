@@ -275,6 +275,13 @@ describe('page-break markers', () => {
     ]);
   });
 
+  it("are found without the number a list item begins with in print (the EPUB's CSS writes it)", () => {
+    const tree: Root = { type: 'root', children: [p(t('第一条。')), p(t('协作批注。和不用 Markdown 的编辑合作时，对方习惯在文档里加批注。'))] };
+    const result = markPageBreaks(tree, [{ page: 9, text: matchText('3. 协作批注。和不用 Markdown 的编辑') }]);
+    expect(result).toEqual({ placed: [{ page: 9, id: 'page-9' }], missed: [] });
+    expect((tree.children[1] as Element).properties.role).toBe('doc-pagebreak');
+  });
+
   it('go before an element the page begins with, unless its parent takes no <span>', () => {
     const li = (s: string): Element => ({ type: 'element', tagName: 'li', properties: {}, children: [p(t(s))] });
     const tree: Root = { type: 'root', children: [{ type: 'element', tagName: 'ul', properties: {}, children: [li('First item of the list here'), li('Second item of the list here')] }] };

@@ -13,9 +13,11 @@
  * hyphenated word does; before a formula or drawing, when inside one;
  * before the paragraph, heading or list, when the page begins with it, so
  * that a heading's name stays its text). An
- * opening that is not found (the page begins with text only print has,
- * such as the provenance line, or with a picture and no text) is tried
- * with its first half, then left out of the page list and counted. So a
+ * opening that is not found is tried without the digits it begins with
+ * (list and reference numbers, which the EPUB's CSS writes) and with its
+ * first half; one still not found (the page begins with text only print
+ * has, such as the provenance line, or with a picture whose words are in
+ * the image) is left out of the page list and counted. So a
  * marker is at the first character of its page, or at the first of the
  * words its page begins with that the EPUB has too.
  */
@@ -94,7 +96,10 @@ export function markPageBreaks(tree: Root, starts: readonly PageStart[]): PageBr
   let after = 0;
   for (const start of starts) {
     let at = -1;
-    for (const wanted of [start.text, start.text.slice(0, Math.ceil(start.text.length / 2))]) {
+    // Numbers the EPUB's CSS writes (a list's, a numeric reference list's) are text in print: tried without them too.
+    const bare = start.text.replace(/^\p{N}+/u, '');
+    const half = (t: string) => t.slice(0, Math.ceil(t.length / 2));
+    for (const wanted of new Set([start.text, bare, half(start.text), half(bare)])) {
       if (wanted.length < MIN_MATCH) continue;
       at = hay.indexOf(wanted, after);
       if (at >= 0) break;

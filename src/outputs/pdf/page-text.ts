@@ -25,8 +25,8 @@ interface FontText {
   unicode: Map<number, string>;
 }
 
-/** The painted text of every page of `pdf`, in page order. */
-export async function pageTexts(pdf: Uint8Array): Promise<string[]> {
+/** The painted text of every page of `pdf`, in page order; with `limit`, about that many characters of each page's beginning. */
+export async function pageTexts(pdf: Uint8Array, limit = Infinity): Promise<string[]> {
   const ctx = await parsePdf(pdf);
   const root = ctx.trailerInfo.Root;
   const catalog = root instanceof PDFRef ? ctx.lookup(root) : undefined;
@@ -34,11 +34,11 @@ export async function pageTexts(pdf: Uint8Array): Promise<string[]> {
   const fonts = new Map<string, FontText | undefined>();
   return collectPages(ctx, catalog).refs.map((ref) => {
     const page = ctx.lookup(ref);
-    return page instanceof PDFDict ? pageText(ctx, page, fonts) : '';
+    return page instanceof PDFDict ? pageText(ctx, page, fonts, limit) : '';
   });
 }
 
-function pageText(ctx: PDFContext, page: PDFDict, cache: Map<string, FontText | undefined>): string {
+function pageText(ctx: PDFContext, page: PDFDict, cache: Map<string, FontText | undefined>, limit: number): string {
   const resources = getDict(ctx, page, 'Resources');
   const fontDict = resources && getDict(ctx, resources, 'Font');
   const fontOf = (name: string): FontText | undefined => {
@@ -51,7 +51,7 @@ function pageText(ctx: PDFContext, page: PDFDict, cache: Map<string, FontText | 
   const streams = contents instanceof PDFArray ? contents.asArray().map((c) => lookup(ctx, c)) : [contents];
   const chunks: string[] = [];
   for (const s of streams) if (s instanceof PDFRawStream) chunks.push(Buffer.from(streamBytes(s)).toString('latin1'));
-  return showText(chunks.join('\n'), fontOf);
+  return showText(chunks.join('\n'), fontOf, limit);
 }
 
 function readFont(ctx: PDFContext, font: unknown): FontText | undefined {
@@ -68,7 +68,7 @@ function readFont(ctx: PDFContext, font: unknown): FontText | undefined {
 type Operand = number | string | { name: string } | { bytes: string } | Operand[] | { dict: Record<string, Operand> };
 
 /** Runs a content stream's text operators and returns what they show. */
-export function showText(content: string, fontOf: (name: string) => FontText | undefined): string {
+export function showText(content: string, fontOf: (name: string) => FontText | undefined, limit = Infinity): string {
   let out = '';
   let font: FontText | undefined;
   const stack: Operand[] = [];
@@ -84,6 +84,7 @@ export function showText(content: string, fontOf: (name: string) => FontText | u
     }
   };
   for (const token of tokens(content)) {
+    if (out.length >= limit) break;
     if (typeof token !== 'object' || !('op' in token)) {
       stack.push(token);
       continue;
@@ -254,7 +255,9 @@ function* tokens(s: string): Generator<Operand | { op: string }> {
  */
 export async function pageOpenings(pdf: Uint8Array, heads: readonly string[]): Promise<string[]> {
   const skip = heads.map(matchText).filter(Boolean);
-  return (await pageTexts(pdf)).map((t) => {
+  // Enough of each page for its running head and opening, with room for spaces and punctuation.
+  const limit = 3 * (OPENING_LENGTH + Math.max(0, ...heads.map((h) => h.length))) + 64;
+  return (await pageTexts(pdf, limit)).map((t) => {
     let text = matchText(t);
     const head = skip.find((h) => text.startsWith(h));
     if (head) text = text.slice(head.length);
