@@ -135,7 +135,8 @@ export function formatCitations(tree: Root, options: FormatOptions): Formatted {
     const link: Element = {
       type: 'element',
       tagName: 'a',
-      properties: { href: `#${refId(known[0]!.id)}`, className: ['citation'], role: 'doc-biblioref' },
+      // `citation-raised`: only a raised number ([1]), which needs no underline to be seen as a link.
+      properties: { href: `#${refId(known[0]!.id)}`, className: ['citation', ...(f.mark.mode === 'normal' && /^\s*<sup>[^]*<\/sup>\s*$/.test(citation) ? ['citation-raised'] : [])], role: 'doc-biblioref' },
       children,
     };
     const at = f.parent.children.indexOf(f.node);

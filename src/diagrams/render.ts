@@ -29,7 +29,8 @@ export const MERMAID_CONFIG = {
   startOnLoad: false,
   securityLevel: 'strict',
   htmlLabels: false,
-  flowchart: { htmlLabels: false },
+  // Labels wrap later than Mermaid's 200 px: it measured 8 Chinese characters as wider and left the 8th alone on a line.
+  flowchart: { htmlLabels: false, wrappingWidth: 260 },
   theme: 'base',
   fontFamily: '"Source Serif 4", "Noto Serif SC", serif',
   themeVariables: {
