@@ -26,6 +26,7 @@ import type { OutputFile } from '../src/outputs/types.ts';
 import { silentProgress } from '../src/progress.ts';
 import { loadTemplates } from '../src/templates.ts';
 import type { Book } from '../src/types.ts';
+import { sourceEntries } from '../src/provenance/sources.ts';
 import { processTree } from './helpers/processes.ts';
 import { startServer } from './helpers/server.ts';
 import { bookmarks, embeddedFontNames, links, missingPdfTools, pageTexts, pdfFonts, pdfInfo, pdfLang, qpdfCheck } from './helpers/pdf-tools.ts';
@@ -117,10 +118,12 @@ describe.skipIf(skip)('PDF output of a small book', () => {
 
   it('has running heads on every page but an opening: the book title on the left, the article title on the right', () => {
     const layout = pageTexts(bookFile, { layout: true });
-    const marks = bookmarks(bookFile).slice(2);
+    const all = bookmarks(bookFile).slice(2);
+    // The articles' pages; the back matter ("Sources and permissions") after them has its own title as head.
+    const marks = all.slice(0, book.articles.length);
     let checked = 0;
     marks.forEach((m, i) => {
-      const end = (marks[i + 1]?.page ?? layout.length + 1) - 1;
+      const end = (all[i + 1]?.page ?? layout.length + 1) - 1;
       for (let p = m.page; p <= end; p++) {
         const head = norm(layout[p - 1]!.split('\n').find((l) => l.trim()) ?? '');
         if (p === m.page) expect(head).not.toBe(norm(m.title));
@@ -133,9 +136,13 @@ describe.skipIf(skip)('PDF output of a small book', () => {
     expect(checked).toBeGreaterThan(0);
   });
 
-  it('has one bookmark per article, with its sections below, going to its first page', () => {
+  it('has one bookmark per article, with its sections below, going to its first page, and one for the sources and permissions', () => {
     const marks = bookmarks(bookFile);
-    expect(marks.map((b) => b.title)).toEqual(['封面', '目录', ...book.articles.map((a) => a.title)]);
+    // The fixture's articles say where they first appeared: the book ends with their sources.
+    expect(sourceEntries(book, () => ({})).length).toBeGreaterThan(0);
+    expect(marks.map((b) => b.title)).toEqual(['封面', '目录', ...book.articles.map((a) => a.title), '来源与授权']);
+    expect(marks.at(-1)!.page).toBeGreaterThan(marks.at(-2)!.page);
+    expect(marks.at(-1)!.page % 2).toBe(1);
     expect(marks[0]!.page).toBe(1);
     const chinese = marks.find((b) => b.title === '铅字与纸张')!;
     expect(chinese.kids.map((k) => k.title)).toEqual(['字架', '纸张', '注释']);
@@ -339,13 +346,13 @@ describe.skipIf(skip)('a rebuild with the cache', () => {
         return { book, files };
       };
       const first = await buildOnce();
-      // Each article is printed twice (the book is A5, an article's own PDF A4), the front matter twice (without and with page numbers).
-      expect(entries()).toBe(first.book.articles.length * 2 + 2);
+      // Each article is printed twice (the book is A5, an article's own PDF A4), the front matter twice (without and with page numbers), the sources once.
+      expect(entries()).toBe(first.book.articles.length * 2 + 3);
       const file = path.join(tmp, 'articles', '02-english.md');
       await writeFile(file, (await readFile(file, 'utf8')).replace('Rag paper lasts', 'Rag paper often lasts'));
       const second = await buildOnce();
-      // The edited article's two prints; the front matter is unchanged (same titles, same page numbers).
-      expect(entries()).toBe(first.book.articles.length * 2 + 4);
+      // The edited article's two prints; the front matter and the sources are unchanged (same titles, same page numbers).
+      expect(entries()).toBe(first.book.articles.length * 2 + 5);
       expect(second.files.find((f) => !f.path.startsWith('pdf/'))!.pages).toBe(first.files.find((f) => !f.path.startsWith('pdf/'))!.pages);
     } finally {
       await rm(tmp, { recursive: true, force: true });

@@ -10,10 +10,10 @@ import { formatNames } from '../../templates.ts';
 import type { OutputContext, OutputFile } from '../types.ts';
 import { writeArticlePdf } from './article-pdf.ts';
 import { type AssembleResult, PdfAssembler } from './assemble.ts';
-import { FRONT_IDS, frontBody, frontPageRules, headingTexts, printLabels, type TocEntry, tocEntries } from './documents.ts';
+import { backBody, FRONT_IDS, frontBody, frontPageRules, headingTexts, pageRules, printLabels, type TocEntry, tocEntries } from './documents.ts';
 import { FolioFont } from './folio.ts';
 import { articleJobs, FOLIO_STYLE, forEachArticle, jobsPerBrowser, pdfDate, reportBlocked, reportTables, type Run } from './jobs.ts';
-import { bookLink, destName, startId } from './links.ts';
+import { BACK_ID, bookLink, destName, startId } from './links.ts';
 import { pageOpenings } from './page-text.ts';
 import { quickPageCount } from './pdf-file.ts';
 import { cachedPrinter } from './print-cache.ts';
@@ -32,8 +32,10 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
   const started = performance.now();
   const folioFont = new FolioFont(folioFontFile());
   const n = book.articles.length;
-  // Prints (one or two per article, the front matter twice), then one step per article to assemble.
-  const total = n * (shared ? 1 : 2) + 2 + n;
+  // The back matter ("Sources and permissions"), when an article has a provenance.
+  const back = await backBody(templates, book);
+  // Prints (one or two per article, the front matter twice, the back matter), then one step per article to assemble.
+  const total = n * (shared ? 1 : 2) + 2 + (back ? 1 : 0) + n;
   let done = 0;
   const tick = () => progress.tick('pdf', ++done, total);
   progress.start('pdf', total);
@@ -53,7 +55,14 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
     outline: false,
     label: FRONT_LABEL,
   });
-  const entries = tocEntries(book);
+  const entries = withBack(tocEntries(book), back?.title);
+  const backPrint = back
+    ? printFront({ body: back.body, lang: config.lang ?? 'en', title: back.title, pageCss: pageRules(bookSetup, { left: config.title, right: back.title }, config.writing === 'vertical'), outline: false, label: BACK_LABEL }).then((pdf) => {
+        tick();
+        return pdf;
+      })
+    : undefined;
+  backPrint?.catch(() => {});
   const frontDraft = printFront(await frontJob(entries)).then((pdf) => {
     tick();
     return pdf;
@@ -90,12 +99,15 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
   // 2. Where every article starts, and the contents with those numbers.
   let front: Uint8Array;
   let starts: number[];
+  let backPdf: Uint8Array | undefined;
   try {
     const draft = await frontDraft;
+    backPdf = await backPrint;
     if (failed) return written;
     let frontPages = quickPageCount(draft)!;
+    const lengths = [...parts.map((p) => p.pages), ...(backPdf ? [quickPageCount(backPdf)!] : [])];
     for (let attempt = 1; ; attempt++) {
-      starts = plan(frontPages, parts.map((p) => p.pages));
+      starts = plan(frontPages, lengths);
       front = await printFront(await frontJob(entries.map((e, i) => ({ ...e, page: starts[i] }))));
       const pages = quickPageCount(front)!;
       if (pages === frontPages) break;
@@ -118,10 +130,10 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
 
   // 3. The book, and a check that every article starts where the contents say.
   const name = `${config.output.name}.pdf`;
-  const result = await assembleBook(ctx, path.join(ctx.outDir, name), front, parts, folioFont, tick);
-  const moved = book.articles.filter((_, i) => result.starts[i + 1] !== starts[i]);
+  const result = await assembleBook(ctx, path.join(ctx.outDir, name), front, parts, folioFont, tick, undefined, back && backPdf && { pdf: backPdf, title: back.title });
+  const moved = entries.filter((_, i) => result.starts[i + 1] !== starts[i]);
   if (moved.length) {
-    diagnostics.error('pdf-contents', `The contents give the wrong page for ${moved.map((a) => `"${a.title}"`).join(', ')}: this is a bug of the PDF output, please report it`, { file: config.file });
+    diagnostics.error('pdf-contents', `The contents give the wrong page for ${moved.map((e) => `"${e.title}"`).join(', ')}: this is a bug of the PDF output, please report it`, { file: config.file });
     return written;
   }
   const articles = book.articles.map((a, i) => {
@@ -138,6 +150,12 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
 }
 
 const FRONT_LABEL = 'the front matter';
+const BACK_LABEL = 'the sources and permissions';
+
+/** The contents' entries, with the back matter's last when there is one. */
+export function withBack(entries: TocEntry[], backTitle: string | undefined): TocEntry[] {
+  return backTitle ? [...entries, { slug: '', back: true, title: backTitle, authors: '' }] : entries;
+}
 
 /** First page of each article, given the pages of the front matter and of each article. */
 export function plan(frontPages: number, articlePages: number[]): number[] {
@@ -164,6 +182,7 @@ export async function assembleBook(
   folioFont: FolioFont,
   onPart: () => void,
   print?: { bleed: number; marks: boolean; sheet: { width: number; height: number }; margins: { inner: number; outer: number; bottom: number } },
+  back?: { pdf: Uint8Array; title: string },
 ): Promise<AssembleResult> {
   const { book, templates } = ctx;
   const config = book.config;
@@ -207,6 +226,9 @@ export async function assembleBook(
         headings: headingTexts(article),
       });
       onPart();
+    }
+    if (back) {
+      await asm.addPart(back.pdf, { structType: 'Part', folio: (page) => page > 0, bookmark: { title: back.title, open: false }, startName: destName(BACK_ID), headings: [back.title] });
     }
     // A printer binds sheets: the print interior has an even page count.
     if (print && asm.pages % 2 === 1) asm.addBlankPage();

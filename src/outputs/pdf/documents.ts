@@ -11,9 +11,10 @@ import { visit } from 'unist-util-visit';
 import { MEDIA_TYPES } from '../../assets/files.ts';
 import { resolveTree } from '../../markdown/resolve.ts';
 import { provenanceView } from '../../provenance/provenance.ts';
+import { sourceEntries, sourcesLabels } from '../../provenance/sources.ts';
 import { articleView, bookView, coverView, formatNames, type Labels, type Templates } from '../../templates.ts';
 import type { Article, Asset, Book } from '../../types.ts';
-import { idPrefix, refUrl } from './links.ts';
+import { BACK_ID, idPrefix, REF_HOST, refUrl } from './links.ts';
 import { printFonts, svgWithFonts } from './print-fonts.ts';
 import { PRINT_ORIGIN, type ServedFile } from './printer.ts';
 import { baseFontSize, type PageSetup, pageSize } from './setup.ts';
@@ -54,6 +55,21 @@ function mediaType(file: string): string {
 }
 
 export const FRONT_IDS = { cover: ':cover', contents: ':contents' } as const;
+
+/**
+ * The back matter that ends the anthology: the "Sources and permissions"
+ * section, when an article says where it first appeared; undefined when
+ * none does. Each entry's title links to its article.
+ */
+export async function backBody(templates: Templates, book: Book): Promise<{ body: string; title: string } | undefined> {
+  const entries = sourceEntries(book, (lang) => templates.labels(lang));
+  if (!entries.length) return undefined;
+  const bv = bookView(book);
+  const labels = templates.labels(bv.lang);
+  const sources = sourcesLabels(labels, bv.lang);
+  const body = await templates.render('print/back', { book: bv, labels, id: BACK_ID, sources: { ...sources, entries }, prefix: REF_HOST });
+  return { body, title: sources.title };
+}
 
 /** Texts of the headings of an article's print document, in order: the title, then the body's. */
 export function headingTexts(article: Article): string[] {
@@ -130,7 +146,10 @@ function printReady(tree: Root, print?: PrintVariant): string[] {
 }
 
 export interface TocEntry {
+  /** An article's slug; empty for the back matter. */
   slug: string;
+  /** The back matter: no number, its own destination. */
+  back?: boolean;
   title: string;
   subtitle?: string;
   authors: string;
@@ -153,8 +172,8 @@ export async function frontBody(templates: Templates, book: Book, entries: TocEn
     ...(print ? { print } : {}),
     entries: entries.map((e, i) => ({
       ...e,
-      number: String(i + 1).padStart(2, '0'),
-      href: refUrl(e.slug),
+      number: e.back ? '' : String(i + 1).padStart(2, '0'),
+      href: e.back ? refUrl(BACK_ID) : refUrl(e.slug),
       page: e.page === undefined ? '0'.repeat(width) : String(e.page),
     })),
   });

@@ -10,7 +10,9 @@
 import type { Article, Book } from '../../types.ts';
 import type { LinkTarget } from './assemble.ts';
 
-const REF_HOST = 'https://ref.anthology.invalid/';
+export const REF_HOST = 'https://ref.anthology.invalid/';
+/** The id of the book's back matter, the "Sources and permissions" section (documents.ts backBody). */
+export const BACK_ID = ':sources';
 /** The URL a link to another article is printed with; the assembly resolves it. */
 export function refUrl(slug: string, fragment?: string): string {
   return REF_HOST + encodeURIComponent(slug) + (fragment ? '#' + encodeURIComponent(fragment) : '');
@@ -44,6 +46,7 @@ export function startId(article: Article): string {
 /** A link to another article, inside the book. */
 export function bookLink(book: Book, uri: string): LinkTarget | undefined {
   const ref = parseRefUrl(uri);
+  if (ref?.slug === BACK_ID) return { dest: destName(BACK_ID) };
   const target = ref && book.articles.find((a) => a.slug === ref.slug);
   if (!ref || !target) return undefined;
   const start = destName(startId(target));

@@ -92,13 +92,16 @@ const GENERIC_FAMILIES = new Set(['serif', 'sans-serif', 'monospace', 'cursive',
 /**
  * An SVG image cannot load fonts from outside itself, so its text would be
  * set in a system font (embedded as Type 3, for Chinese). Every font family
- * the image names gets the book's Chinese face (which has Latin too), inlined
- * as a data: URL; only images with text pay for it. The face is the whole
- * Noto Serif SC cut down to the image's characters (subset-font), so a rare
- * character (齉, outside the site's pieces and the simplified-Chinese file)
- * comes from the book's font too.
+ * the image names gets the book's Chinese faces (which have Latin too),
+ * inlined as data: URLs; only images with text pay for it. The faces are,
+ * in the order Chromium tries them: the single-file face the articles use
+ * (so the image's glyphs join the book's one font when the PDF is
+ * assembled), the site's pieces, and last the whole Noto Serif SC cut down
+ * to the image's characters (subset-font), for a rare character that
+ * neither has (齉 came out as Type 3).
  */
 export async function svgWithFonts(svg: string): Promise<string> {
+  const cjkDir = path.join(packageDir('@fontsource/noto-serif-sc'), 'files');
   const families = new Set<string>();
   for (const m of svg.matchAll(/font-family\s*(?:=\s*(?:"([^"]*)"|'([^']*)')|:\s*([^;"}]+))/g)) {
     for (const name of (m[1] ?? m[2] ?? m[3] ?? '').split(',')) {
@@ -111,17 +114,40 @@ export async function svgWithFonts(svg: string): Promise<string> {
   if (!open) return svg;
   const bold = /font-weight\s*(?:=\s*["']?|:\s*)(?:bold|[6-9]00)/.test(svg);
   const text = decodeEntities(svg.replace(/<[^>]*>/g, ''));
-  const weights = (w: number) => (w < 550 ? '100 549' : '550 900');
-  const faces = await Promise.all(
+  const chars = new Set([...text].map((c) => c.codePointAt(0)!).filter((c) => c >= 0x2e80));
+  const pieces = fontFaces().filter(
+    (f) => f.family === 'Noto Serif SC' && (f.weight === '400' || bold) && f.unicodeRange && [...chars].some((c) => inRange(f.unicodeRange!, c)),
+  );
+  const weights = (w: number | string) => (Number(w) < 550 ? '100 549' : '550 900');
+  const whole = await Promise.all(
     wholeFaces()
       .filter((f) => f.family === 'Noto Serif SC' && f.style === 'normal' && (f.weight === 400 || bold))
-      .map(async (f) => ({ weight: weights(f.weight), data: (await subsetFont(readFileSync(f.source), text, { targetFormat: 'woff2' })).toString('base64') })),
+      .map(async (f) => ({ weight: weights(f.weight), range: undefined, data: await subsetFont(readFileSync(f.source), text, { targetFormat: 'woff2' }) })),
   );
+  // Declared later, a face is tried earlier: the whole font's cut first in the list, the single-file face last.
+  const faces = [
+    ...whole,
+    ...pieces.map((f) => ({ weight: weights(f.weight), range: f.unicodeRange, data: readFileSync(f.file.source) })),
+    ...PRINT_CJK_FILES.filter((f) => f.weight === 400 || bold).map((f) => ({ weight: weights(f.weight), range: undefined, data: readFileSync(path.join(cjkDir, f.file)) })),
+  ];
   const css = [...families]
-    .flatMap((family) => faces.map((f) => `@font-face{font-family:"${family.replace(/["\\<>&]/g, '')}";font-weight:${f.weight};src:url(data:font/woff2;base64,${f.data}) format("woff2");}`))
+    .flatMap((family) =>
+      faces.map(
+        (f) =>
+          `@font-face{font-family:"${family.replace(/["\\<>&]/g, '')}";font-weight:${f.weight};${f.range ? `unicode-range:${f.range};` : ''}src:url(data:font/woff2;base64,${f.data.toString('base64')}) format("woff2");}`,
+      ),
+    )
     .join('');
   const at = open.index + open[0].length;
   return `${svg.slice(0, at)}<style>${css}</style>${svg.slice(at)}`;
+}
+
+/** Whether a CSS unicode-range (`U+4E00-4E1F, U+3000`) holds a code point. */
+function inRange(range: string, cp: number): boolean {
+  return range.split(',').some((part) => {
+    const [lo = '', hi] = part.trim().replace(/^U\+/i, '').split('-');
+    return cp >= parseInt(lo, 16) && cp <= parseInt(hi ?? lo, 16);
+  });
 }
 
 /** The text of XML character data: numeric and the five named references decoded. */

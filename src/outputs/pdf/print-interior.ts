@@ -13,8 +13,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputContext } from '../types.ts';
-import { assembleBook, plan } from './book.ts';
-import { articleBody, frontBody, type TocEntry, tocEntries } from './documents.ts';
+import { assembleBook, plan, withBack } from './book.ts';
+import { articleBody, backBody, frontBody, type TocEntry, tocEntries } from './documents.ts';
 import type { FolioFont } from './folio.ts';
 import { forEachArticle, type Run } from './jobs.ts';
 import { quickPageCount } from './pdf-file.ts';
@@ -46,7 +46,9 @@ export async function printInterior(ctx: OutputContext, run: Run, folioFont: Fol
   const measuredBy = new Map<PrintJob, Measured>();
   const print = cachedPrinter(ctx, run, false, undefined, (job, m) => measuredBy.set(job, m));
   const bleedHref = (name: string) => run.print?.bleed.get(name);
-  const entries = tocEntries(book);
+  // The back matter ("Sources and permissions"), when an article has a provenance.
+  const back = await backBody(templates, book);
+  const entries = withBack(tocEntries(book), back?.title);
   const textPx = (g: PrintGeometry) => ((g.trim.width - g.margins.inner - g.margins.outer) * 96) / 72;
 
   const frontJob = async (g: PrintGeometry, list: TocEntry[]): Promise<PrintJob> => ({
@@ -66,6 +68,17 @@ export async function printInterior(ctx: OutputContext, run: Run, folioFont: Fol
     const parts: { file: string; pages: number }[] = [];
     const frontDraft = print(await frontJob(geometry, entries));
     frontDraft.catch(() => {});
+    const backJob: PrintJob | undefined = back && {
+      body: back.body,
+      lang: config.lang ?? 'en',
+      title: back.title,
+      pageCss: printPageRules(setup, geometry, { left: config.title, right: back.title }, css),
+      outline: false,
+      label: BACK_LABEL,
+      measure: { width: textPx(geometry) },
+    };
+    const backPrint = backJob && print(backJob);
+    backPrint?.catch(() => {});
     const failed = await forEachArticle(ctx, run, book.articles.keys(), async (article, index) => {
       const continued = templates.labels(article.lang).table_continued ?? '(continued)';
       const job: PrintJob = {
@@ -89,12 +102,15 @@ export async function printInterior(ctx: OutputContext, run: Run, folioFont: Fol
     let front: Uint8Array;
     let starts: number[];
     let frontLast: PrintJob;
+    let backPdf: Uint8Array | undefined;
     try {
       const draft = await frontDraft;
+      backPdf = await backPrint;
       if (failed) return undefined;
       let frontPages = quickPageCount(draft)!;
+      const lengths = [...parts.map((p) => p.pages), ...(backPdf ? [quickPageCount(backPdf)!] : [])];
       for (let attempt = 1; ; attempt++) {
-        starts = plan(frontPages, parts.map((p) => p.pages));
+        starts = plan(frontPages, lengths);
         frontLast = await frontJob(geometry, entries.map((e, i) => ({ ...e, page: starts[i] })));
         front = await print(frontLast);
         const pages = quickPageCount(front)!;
@@ -107,7 +123,8 @@ export async function printInterior(ctx: OutputContext, run: Run, folioFont: Fol
       diagnostics.error('pdf-print', `Cannot print the print interior's title page and contents: ${(error as Error).message}`, { file: config.file });
       return undefined;
     }
-    const last = parts.length ? starts[starts.length - 1]! + parts[parts.length - 1]!.pages - 1 : quickPageCount(front)!;
+    const lengths = [...parts.map((p) => p.pages), ...(backPdf ? [quickPageCount(backPdf)!] : [])];
+    const last = lengths.length ? starts[starts.length - 1]! + lengths[lengths.length - 1]! - 1 : quickPageCount(front)!;
     const total = last + (last % 2);
     const next = printGeometry(setup, total);
     if (next.margins.inner !== geometry.margins.inner && pass < MAX_PASSES) {
@@ -122,10 +139,10 @@ export async function printInterior(ctx: OutputContext, run: Run, folioFont: Fol
       marks: geometry.marks,
       sheet: { width: geometry.trim.width + 2 * geometry.bleed, height: geometry.trim.height + 2 * geometry.bleed },
       margins: geometry.margins,
-    });
-    const moved = book.articles.filter((_, i) => result.starts[i + 1] !== starts[i]);
+    }, back && backPdf && { pdf: backPdf, title: back.title });
+    const moved = entries.filter((_, i) => result.starts[i + 1] !== starts[i]);
     if (moved.length) {
-      diagnostics.error('pdf-contents', `The print interior's contents give the wrong page for ${moved.map((a) => `"${a.title}"`).join(', ')}: this is a bug of the PDF output, please report it`, { file: config.file });
+      diagnostics.error('pdf-contents', `The print interior's contents give the wrong page for ${moved.map((e) => `"${e.title}"`).join(', ')}: this is a bug of the PDF output, please report it`, { file: config.file });
       return undefined;
     }
     const measured: PrintInterior['measured'] = [];
@@ -135,8 +152,11 @@ export async function printInterior(ctx: OutputContext, run: Run, folioFont: Fol
       const m = jobs[i] && measuredBy.get(jobs[i]);
       if (m) measured.push({ file: article.file, label: article.path, measured: m });
     });
+    const backMeasured = backJob && measuredBy.get(backJob);
+    if (backMeasured) measured.push({ file: config.file, label: BACK_LABEL, measured: backMeasured });
     return { file: name, pages: result.pages, bytes: result.bytes, geometry, passes: pass, padded: total !== last, measured };
   }
 }
 
 const FRONT_LABEL = "the print interior's front matter";
+const BACK_LABEL = "the print interior's sources and permissions";
