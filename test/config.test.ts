@@ -31,6 +31,8 @@ describe('book config', () => {
     expect(bookConfigSchema.parse({ editor: '林' }).editor).toEqual(['林']);
     expect(bookConfigSchema.parse({ editor: ['a', 'b'] }).editor).toEqual(['a', 'b']);
     const c = bookConfigSchema.parse({ pdf: { book: { size: '130mm 184mm', margins: { top: '15mm' } } } });
-    expect(c.pdf.book).toEqual({ size: '130mm 184mm', margins: { top: '15mm', bottom: '20mm', inner: '20mm', outer: '16mm' } });
+    // Margins not given follow the size: A5's (20, 20, 16 mm) scaled to 130 × 184 mm; the one given is kept.
+    expect(c.pdf.book).toEqual({ size: '130mm 184mm', margins: { top: '15mm', bottom: '17.5mm', inner: '17.6mm', outer: '14.1mm' }, bleed: undefined, marks: 'none' });
+    expect(bookConfigSchema.parse({ pdf: { book: { size: 'A5' } } }).pdf.book.margins).toEqual({ top: '18mm', bottom: '20mm', inner: '20mm', outer: '16mm' });
   });
 });

@@ -277,7 +277,8 @@ describe('an empty article', () => {
       'articles/zero.md:1:1 warning [article-empty]',
     ]);
     expect(result.book!.articles.map((a) => a.path)).toEqual(['real.md', 'title-only.md']);
-    expect((await readdir(path.join(out, 'articles'))).sort()).toEqual(['real.html', 'title-only.html']);
+    // A page and its citation files (CSL-JSON, BibTeX) for each article in the book, nothing for the empty ones.
+    expect((await readdir(path.join(out, 'articles'))).sort()).toEqual(['real.bib', 'real.html', 'real.json', 'title-only.bib', 'title-only.html', 'title-only.json']);
     expect(await read('index.html')).not.toMatch(/zero|blank|front-only/);
   });
 

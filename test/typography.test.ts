@@ -20,7 +20,8 @@ const noPdf = !browser ? 'no Chrome or Chromium was found (npm run setup)' : mis
 if (noPdf) console.warn(`PDF checks of typography skipped: ${noPdf}`);
 
 const squeeze = (s: string) => s.replace(/\s+/g, '');
-const body = (html: string) => /<div class="article-body">([\s\S]*?)<\/div>\s*<\/article>/.exec(html)?.[1] ?? '';
+// The body ends where the article's footer, its "Cite this" block or the article itself begins.
+const body = (html: string) => /<div class="article-body">([\s\S]*?)<\/div>\s*(?:<footer class="article-footer">|<section class="cite-this"|<\/article>)/.exec(html)?.[1] ?? '';
 const formats = (...wanted: ('html' | 'pdf' | 'epub')[]) => wanted.filter((f) => f !== 'pdf' || !noPdf);
 /** Both PDFs an article is printed in: its own (A4) and the anthology (A5). */
 const PDFS = (slug: string) => [`pdf/${slug}.pdf`, 'anthology.pdf'];
