@@ -20,9 +20,11 @@ const checker = findEpubcheck();
 
 /** Text without any white space, to find a passage however lines were broken. */
 const squeeze = (s: string) => s.replace(/\s+/g, '');
-/** The body of a site page, the article's text and nothing of the frame. */
-const body = (html: string) => /<div class="article-body">([\s\S]*?)<\/div>\s*<\/article>/.exec(html)?.[1] ?? '';
+/** The body of a site page, the article's text and nothing of the frame (nor the provenance footer and "Cite this" block after it). */
+const body = (html: string) => /<div class="article-body">([\s\S]*?)<\/div>\s*(?:<footer class="article-footer">|<section class="cite-this"|<\/article>)/.exec(html)?.[1] ?? '';
 const epubChapter = async (b: FixtureBuild, n = 1) => zipFiles(await readFile(path.join(b.out, 'anthology.epub'))).text(`OEBPS/a${String(n).padStart(3, '0')}.xhtml`);
+/** The opening of an inline formula as temml writes it, its TeX as alttext. */
+const mathml = (tex: string) => `<math xmlns="http://www.w3.org/1998/Math/MathML" alttext="${tex}">`;
 const formats = (...wanted: ('html' | 'pdf' | 'epub')[]) => wanted.filter((f) => f !== 'pdf' || !noPdf);
 
 describe('a list nested 100 levels deep', () => {
@@ -101,14 +103,21 @@ describe('math', () => {
   }, 180_000);
   afterAll(() => b?.cleanup());
 
-  it('keeps $…$ and $$…$$ exactly as written, marked for a later renderer', async () => {
+  it('makes $…$ and $$…$$ MathML, each with its TeX exactly as written as its alttext', async () => {
     expect(problems(b.result, 'math')).toEqual([]);
     const html = body(await b.read('articles/math.html'));
-    expect(html).toContain('<code class="language-math math-inline">a\\,b</code>');
-    expect(html).toContain('<code class="language-math math-inline">\\{x \\mid x > 0\\}</code>');
-    expect(html).toContain('<pre><code class="language-math math-display">\\int_0^1 f(x)\\,dx = \\frac{1}{2} \\quad \\text{and} \\quad a\\!b</code></pre>');
+    expect(html).toContain(
+      `<p>The thin space in ${mathml('a\\,b')}<mrow><mi>a</mi><mspace width="0.1667em"></mspace><mi>b</mi></mrow></math> and the braces in ${mathml('\\{x \\mid x > 0\\}')}<mrow><mo fence="true" form="prefix" stretchy="false">{</mo><mi>x</mi>`,
+    );
+    expect(html).toMatch(
+      /<math display="block"[^>]* alttext="\\int_0\^1 f\(x\)\\,dx = \\frac\{1\}\{2\} \\quad \\text\{and\} \\quad a\\!b"><mrow><msubsup><mo movablelimits="false">∫<\/mo><mn>0<\/mn><mn>1<\/mn><\/msubsup>/,
+    );
+    expect(html).toContain('<mfrac><mn>1</mn><mn>2</mn></mfrac><mspace width="1em"></mspace><mtext>and</mtext>');
+    // Nothing left over as TeX source or the shown-as-written fallback.
+    expect(html).not.toMatch(/\$\$|\$[a-z\\{]|language-math/);
     const zh = body(await b.read('articles/prices-zh.html'));
-    expect(zh).toContain('公式 <code class="language-math math-inline">E = mc^2</code> 原样保留，<code class="language-math math-inline">\\alpha\\,\\beta</code> 也一样。');
+    expect(zh).toContain(`公式 ${mathml('E = mc^2')}<mrow><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi>`);
+    expect(zh).toContain(` 原样保留，${mathml('\\alpha\\,\\beta')}<mrow><mi>α</mi><mspace width="0.1667em"></mspace><mi>β</mi></mrow></math> 也一样。`);
   });
 
   it('leaves amounts of money as text', async () => {
@@ -118,14 +127,17 @@ describe('math', () => {
     expect(body(await b.read('articles/prices-zh.html'))).toContain('<p>门票$5，年卡$120，一共花了$125。公式');
   });
 
-  it('keeps the TeX in the EPUB and the PDF too', async () => {
+  it('keeps the MathML and its TeX in the EPUB, and prints the formulas as text in the PDF', async () => {
     const xhtml = await epubChapter(b);
-    expect(xhtml).toContain('<code class="language-math math-inline">a\\,b</code>');
-    expect(xhtml).toContain('\\int_0^1 f(x)\\,dx = \\frac{1}{2}');
+    expect(xhtml).toContain(`${mathml('a\\,b')}<mrow><mi>a</mi><mspace width="0.1667em"></mspace><mi>b</mi></mrow></math>`);
+    expect(xhtml).toContain(mathml('\\{x \\mid x &gt; 0\\}'));
+    expect(xhtml).toMatch(/<math display="block"[^>]* alttext="\\int_0\^1 f\(x\)\\,dx = \\frac\{1\}\{2\} \\quad \\text\{and\} \\quad a\\!b"><mrow><msubsup>/);
     if (noPdf) return;
-    const text = squeeze(pageTexts(path.join(b.out, 'pdf/math.pdf')).join(''));
-    expect(text).toContain('a\\,b');
-    expect(text).toContain(squeeze('\\int_0^1 f(x)\\,dx = \\frac{1}{2} \\quad \\text{and} \\quad a\\!b'));
+    const text = squeeze(pageTexts(path.join(b.out, 'pdf/math.pdf')).join('').normalize('NFKC'));
+    expect(text).toContain('Thethinspaceinabandthebracesin{x|x>0}stayaswritten');
+    expect(text).toContain('∫f(x)dx=');
+    expect(text).toContain('andab');
+    expect(text).not.toMatch(/\\[a-z,!{]/);
     expect(text).toContain('$5and$10aday');
   });
 });

@@ -1,10 +1,13 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { toHtml } from 'hast-util-to-html';
 import { VFile } from 'vfile';
+import { writeLabels } from '../src/markdown/labels.ts';
 import { createProcessor, processMarkdown } from '../src/markdown/processor.ts';
 import { resolveTree } from '../src/markdown/resolve.ts';
 import { createChapterProcessor, prepareChapter } from '../src/outputs/epub/chapter.ts';
 import { idMapFor } from '../src/outputs/epub/ids.ts';
+import { loadTemplates } from '../src/templates.ts';
 import { fragmentFor, validUrl } from '../src/urls.ts';
 
 const processor = createProcessor();
@@ -60,10 +63,16 @@ describe('Markdown', () => {
   });
 
   it('turns a lone image into a figure captioned by its title, else its alt text', async () => {
-    const { html } = await render('![alt text](https://example.com/a.png "The caption")\n\n![only alt](https://example.com/b.png)\n\nInline ![x](https://example.com/c.png) image.');
-    expect(html).toMatch(/<figure><img src="https:\/\/example.com\/a.png" alt="alt text" title="The caption"[^>]*><figcaption>The caption<\/figcaption><\/figure>/);
-    expect(html).toMatch(/<figure><img src="https:\/\/example.com\/b.png" alt="only alt"[^>]*><figcaption>only alt<\/figcaption><\/figure>/);
+    const { html, tree } = await render('![alt text](https://example.com/a.png "The caption")\n\n![only alt](https://example.com/b.png)\n\nInline ![x](https://example.com/c.png) image.');
+    // Each figure is numbered, the words of its label left to the build (data-label, written in the article's language).
+    expect(html).toMatch(/<figure><img src="https:\/\/example.com\/a.png" alt="alt text" title="The caption"[^>]*><figcaption><span class="caption-label" data-label="figure" data-number="1"><\/span>The caption<\/figcaption><\/figure>/);
+    expect(html).toMatch(/<figure><img src="https:\/\/example.com\/b.png" alt="only alt"[^>]*><figcaption><span class="caption-label" data-label="figure" data-number="2"><\/span>only alt<\/figcaption><\/figure>/);
     expect(html).toMatch(/<p>Inline <img[^>]*> image.<\/p>/);
+    // What a reader of this Chinese article gets: 图 1　The caption, 图 2　only alt.
+    const templates = await loadTemplates(fileURLToPath(new URL('../templates', import.meta.url)));
+    writeLabels(tree, { labels: templates.labels('zh-CN'), numbering: true });
+    const captions = toHtml(tree).match(/<figcaption>.*?<\/figcaption>/g);
+    expect(captions).toEqual(['<figcaption><span class="caption-label">图 1</span>　The caption</figcaption>', '<figcaption><span class="caption-label">图 2</span>　only alt</figcaption>']);
   });
 
   it('marks links to other articles, keeping the fragment, and reports missing ones with their place', async () => {
