@@ -147,11 +147,20 @@ describe.skipIf(skip)('printing on remote browsers (--browser-ws)', () => {
     expect(result.diagnostics.errors).toEqual([]);
     expect(result.ok).toBe(true);
 
-    // The PDFs: every article's, and the book with its contents and all three articles.
-    expect(result.files.map((f) => f.path).sort()).toEqual(['pdf/01-chinese.pdf', 'pdf/02-english.pdf', 'pdf/03-hostile.pdf', 'test-book.pdf']);
+    // The PDFs: every article's, and the book with its contents and all three articles; with the book, citations.json.
+    expect(result.files.map((f) => f.path).sort()).toEqual(['citations.json', 'pdf/01-chinese.pdf', 'pdf/02-english.pdf', 'pdf/03-hostile.pdf', 'test-book.pdf']);
     const bookFile = path.join(tmp, 'remote', 'test-book.pdf');
     const texts = pageTexts(bookFile);
     expect(Number(pdfInfo(bookFile).Pages)).toBe(texts.length);
+    // Each article cited with its pages in the book printed on the remote browsers.
+    const cited = JSON.parse(await readFile(path.join(tmp, 'remote', 'citations.json'), 'utf8')) as { page?: string }[];
+    expect(cited).toHaveLength(3);
+    for (const item of cited) {
+      const [from, to = from] = item.page!.split('-').map(Number);
+      expect(from).toBeGreaterThan(0);
+      expect(to).toBeGreaterThanOrEqual(from!);
+      expect(to).toBeLessThanOrEqual(texts.length);
+    }
     expect(result.files.find((f) => f.path === 'test-book.pdf')!.pages).toBe(texts.length);
     const all = texts.join('\n').replace(/\s+/g, '');
     for (const text of ['测试文集', '目录', '铅字与纸张', 'HostileArticle', 'Theendofthehostilearticle.']) expect(all).toContain(text);
