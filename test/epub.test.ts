@@ -167,14 +167,17 @@ describe('EPUB metadata', () => {
 });
 
 describe('EPUB navigation', () => {
-  it('lists the articles in book order with their sections nested', () => {
+  it('lists the articles in book order with their sections nested, then the sources', () => {
     const nav = files.text('OEBPS/toc.xhtml');
     const toc = nav.slice(nav.indexOf('epub:type="toc"'), nav.indexOf('</nav>'));
     const chapters = chapterFiles();
     expect(chapters).toEqual(['a001.xhtml', 'a002.xhtml', 'a003.xhtml']);
+    // The "Sources and permissions" back matter comes after the articles, in the contents and in the reading order.
     const topLevel = all(toc, /<li class="toc-article"><a href="([^"]+)"/g);
-    expect(topLevel).toEqual(chapters);
-    expect(all(toc, /<li class="toc-article"><a [^>]*>([^<]+)<\/a>/g)).toEqual(first.book.articles.map((a) => a.title));
+    expect(topLevel).toEqual([...chapters, 'sources.xhtml']);
+    expect(all(toc, /<li class="toc-article"><a [^>]*>([^<]+)<\/a>/g)).toEqual([...first.book.articles.map((a) => a.title), '来源与授权']);
+    const reading = spine().map((id) => manifest().find((i) => i.id === id)!.href);
+    expect(reading.slice(reading.indexOf('a001.xhtml'))).toEqual([...chapters, 'sources.xhtml']);
     // Sections of the first article, pointing at ids that exist.
     const sections = all(toc, /<li><a href="(a001\.xhtml#[^"]+)"/g);
     expect(sections).toHaveLength(2);
@@ -257,9 +260,9 @@ describe('EPUB chapters', () => {
 
   it('replaces remote images by their alt text and a link, also inside links', () => {
     const zh = files.text('OEBPS/a001.xhtml');
-    // In a figure whose caption is the alt text, the placeholder does not repeat it.
+    // In a figure whose caption is the alt text, the placeholder does not repeat it (the caption is numbered: the article's second figure).
     expect(zh).toContain(
-      '<figure><span class="remote-image"><a class="remote-image-url" href="https://example.com/photos/remote.jpg">https://example.com/photos/remote.jpg</a></span><figcaption>一张网络图片</figcaption></figure>',
+      '<figure><span class="remote-image"><a class="remote-image-url" href="https://example.com/photos/remote.jpg">https://example.com/photos/remote.jpg</a></span><figcaption><span class="caption-label">图 2</span>　一张网络图片</figcaption></figure>',
     );
     const en = files.text('OEBPS/a002.xhtml');
     expect(en).toContain(
@@ -383,10 +386,10 @@ describe('EPUB fonts', () => {
     expect(opf).toContain('<meta property="ibooks:specified-fonts">true</meta>');
   });
 
-  it('covers every character of the chapters, CJK included, with the embedded fonts', () => {
+  it('covers every character of the chapters and the sources, CJK included, with the embedded fonts', () => {
     const covered = new Set<number>();
     for (const f of fonts()) for (const c of readCmap(files.bytes(`OEBPS/${f.href}`))) covered.add(c);
-    const text = chapterFiles()
+    const text = [...chapterFiles(), 'sources.xhtml']
       .map((file) => files.text(`OEBPS/${file}`).replace(/<head>[\s\S]*?<\/head>/, '').replace(/<[^>]+>/g, ''))
       .join('');
     const missing = [...new Set(text)].filter((ch) => ch.trim() && !covered.has(ch.codePointAt(0)!));
@@ -490,7 +493,13 @@ describe('EPUB building blocks', () => {
     expect(chars('fonts/JetBrainsMono-Regular.ttf').has('x'.codePointAt(0)!)).toBe(true);
     expect(chars('fonts/SourceSerif4-Italic.ttf').has('i'.codePointAt(0)!)).toBe(true);
     expect(set.files.some((f) => chars(f.href).has('不'.codePointAt(0)!))).toBe(false);
-    expect(set.stacks).toEqual({ latin: '"Source Serif 4", "Noto Serif SC", serif', cjk: '"Noto Serif SC", "Source Serif 4", serif', mono: '"JetBrains Mono", "Noto Serif SC", monospace' });
+    // No formula in the text, so no math font: the math stack lists only the faces embedded.
+    expect(set.stacks).toEqual({
+      latin: '"Source Serif 4", "Noto Serif SC", serif',
+      cjk: '"Noto Serif SC", "Source Serif 4", serif',
+      mono: '"JetBrains Mono", "Noto Serif SC", monospace',
+      math: '"Source Serif 4", "Noto Serif SC", serif',
+    });
   });
 
   it('reads zips written by the build (test helper sanity)', () => {

@@ -6,6 +6,8 @@ import { type BookConfig, loadConfig } from '../../src/config.ts';
 import { loadBook } from '../../src/content/load.ts';
 import { Diagnostics } from '../../src/diagnostics.ts';
 import { SharedBrowser } from '../../src/browser/pool.ts';
+import { verticalBook } from '../../src/editions/vertical.ts';
+import { finishBook } from '../../src/finish.ts';
 import { writeEpub } from '../../src/outputs/epub.ts';
 import { silentProgress } from '../../src/progress.ts';
 import { loadTemplates } from '../../src/templates.ts';
@@ -23,7 +25,7 @@ export interface BuiltEpub {
 
 /**
  * Loads `test/fixtures/<name>` (its book.config.yaml, then its articles),
- * writes the EPUB into a new temporary folder and reads it back.
+ * finishes them as the build does, writes the EPUB into a new temporary folder and reads it back.
  * `sourceDateEpoch` is set for the build only (undefined: unset).
  */
 export async function buildEpubFixture(
@@ -36,8 +38,8 @@ export async function buildEpubFixture(
   for (const d of problems) diagnostics.add(d);
   if (!loaded) throw new Error(`fixture ${name}: ${problems.map((d) => d.message).join('; ')}`);
   const config = options.config ? options.config(loaded) : loaded;
-  const book = await loadBook({ config, root: path.resolve(config.base, config.articles), diagnostics });
-  if (!book) throw new Error(`fixture ${name}: ${diagnostics.report().join('; ')}`);
+  const source = await loadBook({ config, root: path.resolve(config.base, config.articles), diagnostics });
+  if (!source) throw new Error(`fixture ${name}: ${diagnostics.report().join('; ')}`);
   const outDir = await mkdtemp(path.join(tmpdir(), `anthology-${name}-`));
   await mkdir(outDir, { recursive: true });
   const saved = process.env.SOURCE_DATE_EPOCH;
@@ -46,7 +48,12 @@ export async function buildEpubFixture(
   try {
     const templates = await loadTemplates(TEMPLATES);
     const browser = new SharedBrowser(config);
-    const [written] = await writeEpub({ book, templates, outDir, diagnostics, progress: silentProgress, files: new Map() }, { browser }).finally(() => browser.close());
+    // As src/build.ts does: words in each article's language, citations and diagrams, then the vertical edition's numbers.
+    const { book, written } = await (async () => {
+      const finished = verticalBook(await finishBook(source, { templates, diagnostics, browser }));
+      const [epub] = await writeEpub({ book: finished, templates, outDir, diagnostics, progress: silentProgress, files: new Map() }, { browser });
+      return { book: finished, written: epub };
+    })().finally(() => browser.close());
     const file = path.join(outDir, written!.path);
     return { file, bytes: await readFile(file), book, diagnostics };
   } finally {
