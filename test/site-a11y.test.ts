@@ -205,7 +205,10 @@ describe('the sample book', () => {
     const articles = pages.filter((p) => p.startsWith('articles/'));
     const tags = pages.filter((p) => p.startsWith('tags/') && p !== 'tags/index.html');
     expect(articles.length).toBeGreaterThan(5);
-    const rels = ['index.html', ...articles, 'tags/index.html', tags[0]!].map((p) => p.split('/').map(encodeURIComponent).join('/'));
+    // Every page at the top (the contents, "Sources and permissions", …) but the search page, checked below with a query.
+    const top = pages.filter((p) => !p.includes('/') && p !== 'search.html');
+    expect(top).toContain('sources.html');
+    const rels = [...top, ...articles, 'tags/index.html', tags[0]!].map((p) => p.split('/').map(encodeURIComponent).join('/'));
     const found: string[] = [];
     for (const rel of rels) found.push(...(await checkPage(sampleSite, rel)));
     found.push(...(await checkPage(sampleSite, 'search.html', (page) => search(page, '活字'))));
