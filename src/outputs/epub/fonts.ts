@@ -1,11 +1,12 @@
 /**
  * The EPUB's fonts: one file per face the book uses (family × weight ×
  * style), subset to exactly the characters that face draws, each declared
- * once under its plain family name, and three short stacks:
+ * once under its plain family name, and short stacks:
  *
  *   Latin: "Source Serif 4", "Noto Serif SC", serif
  *   CJK:   "Noto Serif SC", "Source Serif 4", serif
  *   mono:  "JetBrains Mono", "Noto Serif SC", monospace
+ *   math:  "Noto Sans Math" first (issue 14), only when the book has formulas
  *
  * Why not the site's fonts: those come cut by Unicode range (Noto Serif SC
  * in about a hundred pieces per weight). Reading systems ignore
