@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheckSources } from '../src/check-sources/cli.ts';
 import { checkSource, checkSources } from '../src/check-sources/index.ts';
+import { capture } from './helpers/io.ts';
 
 let server: http.Server;
 let base: string;
@@ -84,15 +85,6 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-function capture() {
-  const io = {
-    out: '',
-    err: '',
-    stdout: { write: (s: string) => ((io.out += s), true) },
-    stderr: { write: (s: string) => ((io.err += s), true) },
-  };
-  return io;
-}
 
 describe('checking one address', () => {
   it('says ok for a 200 and asks with HEAD only', async () => {

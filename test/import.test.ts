@@ -22,6 +22,7 @@ import { createStringifier } from '../src/import/markdown.ts';
 import type { Article, Book } from '../src/types.ts';
 import { buildFolder, FIXTURES } from './helpers/build.ts';
 import { zipFiles } from './helpers/epub-zip.ts';
+import { capture } from './helpers/io.ts';
 
 const DIR = path.join(FIXTURES, 'import');
 const fixture = (name: string) => path.join(DIR, name);
@@ -976,12 +977,3 @@ describe('anthology import: duplicates', () => {
   });
 });
 
-function capture() {
-  const io = {
-    out: '',
-    err: '',
-    stdout: { write: (s: string) => ((io.out += s), true) },
-    stderr: { write: (s: string) => ((io.err += s), true) },
-  };
-  return io;
-}

@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { articlesOf, locateConfig } from '../locate-config.ts';
 import { formatSeconds } from './check.ts';
 import { checkSources, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, formatResult, relativeTo } from './index.ts';
+import type { ImportIO } from '../import/cli.ts';
 
 export const CHECK_SOURCES_HELP = `Usage: anthology check-sources [--articles DIR] [--timeout S] [--concurrency N] [--json]
 
@@ -32,10 +33,8 @@ Exit codes: 0 no source is gone (moved, other statuses and no answer are reporte
 but allowed), 1 at least one source is gone (404 or 410), 2 usage error.
 `;
 
-export interface CheckSourcesIO {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
+/** Where the command writes: the same as `anthology import`'s. */
+export type CheckSourcesIO = ImportIO;
 
 export async function runCheckSources(argv: string[], io: CheckSourcesIO = process, cwd = process.cwd(), fetchImpl?: typeof fetch): Promise<number> {
   let parsed;

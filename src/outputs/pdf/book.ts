@@ -104,17 +104,9 @@ export async function printBook(ctx: OutputContext, run: Run): Promise<OutputFil
     const draft = await frontDraft;
     backPdf = await backPrint;
     if (failed) return written;
-    let frontPages = quickPageCount(draft)!;
-    const lengths = [...parts.map((p) => p.pages), ...(backPdf ? [quickPageCount(backPdf)!] : [])];
-    for (let attempt = 1; ; attempt++) {
-      starts = plan(frontPages, lengths);
-      front = await printFront(await frontJob(entries.map((e, i) => ({ ...e, page: starts[i] }))));
-      const pages = quickPageCount(front)!;
-      if (pages === frontPages) break;
-      // The numbers changed the length of the contents (they should not): plan again.
-      if (attempt === 3) throw new Error(`the contents take ${pages} pages with page numbers but ${frontPages} without`);
-      frontPages = pages;
-    }
+    ({ front, starts } = await frontWithPages(quickPageCount(draft)!, partLengths(parts, backPdf), async (at) =>
+      printFront(await frontJob(entries.map((e, i) => ({ ...e, page: at[i] })))),
+    ));
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     diagnostics.error('pdf-print', `Cannot print the book's cover, title page and contents: ${(error as Error).message}`, { file: config.file });
@@ -155,6 +147,29 @@ const BACK_LABEL = 'the sources and permissions';
 /** The contents' entries, with the back matter's last when there is one. */
 export function withBack(entries: TocEntry[], backTitle: string | undefined): TocEntry[] {
   return backTitle ? [...entries, { slug: '', back: true, title: backTitle, authors: '' }] : entries;
+}
+
+/** The page counts of the articles' parts, then of the back matter when there is one. */
+export function partLengths(parts: readonly { pages: number }[], back: Uint8Array | undefined): number[] {
+  return [...parts.map((p) => p.pages), ...(back ? [quickPageCount(back)!] : [])];
+}
+
+/**
+ * The front matter with the real page numbers in its contents: each part
+ * starts where `plan` puts it after `draftPages` of front matter, printed by
+ * `print`. The numbers should not change the front matter's length; when
+ * they do, the parts are planned again after the new length (three tries).
+ */
+export async function frontWithPages(draftPages: number, lengths: number[], print: (starts: number[]) => Promise<Uint8Array>): Promise<{ front: Uint8Array; starts: number[] }> {
+  let frontPages = draftPages;
+  for (let attempt = 1; ; attempt++) {
+    const starts = plan(frontPages, lengths);
+    const front = await print(starts);
+    const pages = quickPageCount(front)!;
+    if (pages === frontPages) return { front, starts };
+    if (attempt === 3) throw new Error(`the contents take ${pages} pages with page numbers but ${frontPages} without`);
+    frontPages = pages;
+  }
 }
 
 /** First page of each article, given the pages of the front matter and of each article. */

@@ -100,7 +100,21 @@ const GENERIC_FAMILIES = new Set(['serif', 'sans-serif', 'monospace', 'cursive',
  * to the image's characters (subset-font), for a rare character that
  * neither has (齉 came out as Type 3).
  */
-export async function svgWithFonts(svg: string): Promise<string> {
+export function svgWithFonts(svg: string): Promise<string> {
+  // Every print run of a build (the book, the print interior, each edition) serves the same images:
+  // each is cut once. A few are kept, for the dev server's rebuilds.
+  let done = withFonts.get(svg);
+  if (!done) {
+    done = addFonts(svg);
+    withFonts.set(svg, done);
+    if (withFonts.size > 32) withFonts.delete(withFonts.keys().next().value!);
+  }
+  return done;
+}
+
+const withFonts = new Map<string, Promise<string>>();
+
+async function addFonts(svg: string): Promise<string> {
   const cjkDir = path.join(packageDir('@fontsource/noto-serif-sc'), 'files');
   const families = new Set<string>();
   for (const m of svg.matchAll(/font-family\s*(?:=\s*(?:"([^"]*)"|'([^']*)')|:\s*([^;"}]+))/g)) {

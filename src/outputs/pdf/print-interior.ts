@@ -13,7 +13,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputContext } from '../types.ts';
-import { assembleBook, plan, withBack } from './book.ts';
+import { assembleBook, frontWithPages, partLengths, withBack } from './book.ts';
 import { articleBody, backBody, frontBody, type TocEntry, tocEntries } from './documents.ts';
 import type { FolioFont } from './folio.ts';
 import { forEachArticle, type Run } from './jobs.ts';
@@ -107,23 +107,16 @@ export async function printInterior(ctx: OutputContext, run: Run, folioFont: Fol
       const draft = await frontDraft;
       backPdf = await backPrint;
       if (failed) return undefined;
-      let frontPages = quickPageCount(draft)!;
-      const lengths = [...parts.map((p) => p.pages), ...(backPdf ? [quickPageCount(backPdf)!] : [])];
-      for (let attempt = 1; ; attempt++) {
-        starts = plan(frontPages, lengths);
-        frontLast = await frontJob(geometry, entries.map((e, i) => ({ ...e, page: starts[i] })));
-        front = await print(frontLast);
-        const pages = quickPageCount(front)!;
-        if (pages === frontPages) break;
-        if (attempt === 3) throw new Error(`the contents take ${pages} pages with page numbers but ${frontPages} without`);
-        frontPages = pages;
-      }
+      ({ front, starts } = await frontWithPages(quickPageCount(draft)!, partLengths(parts, backPdf), async (at) => {
+        frontLast = await frontJob(geometry, entries.map((e, i) => ({ ...e, page: at[i] })));
+        return print(frontLast);
+      }));
     } catch (error) {
       if (ctx.signal?.aborted) throw ctx.signal.reason;
       diagnostics.error('pdf-print', `Cannot print the print interior's title page and contents: ${(error as Error).message}`, { file: config.file });
       return undefined;
     }
-    const lengths = [...parts.map((p) => p.pages), ...(backPdf ? [quickPageCount(backPdf)!] : [])];
+    const lengths = partLengths(parts, backPdf);
     const last = lengths.length ? starts[starts.length - 1]! + lengths[lengths.length - 1]! - 1 : quickPageCount(front)!;
     const total = last + (last % 2);
     const next = printGeometry(setup, total);
